@@ -1,0 +1,32 @@
+// Retired-instruction accounting. The run loop counts `remaining` down; a counter read in
+// the middle of a slice adds what the slice has retired so far.
+import { S_RETIRED } from "./layout";
+
+export let sliceBudget: i32 = 0;
+export let remaining: i32 = 0;
+
+export function startSlice(budget: i32): void {
+  sliceBudget = budget;
+  remaining = budget;
+}
+
+/** Ends the slice early (the current instruction still retires). */
+export function endSlice(): void {
+  sliceBudget -= remaining - 1;
+  remaining = 1;
+}
+
+// @ts-ignore: decorator
+@inline export function retireOne(): void { remaining--; }
+
+/** Instructions this hart retired before the current one. */
+export function retired(): u64 {
+  return load<u64>(S_RETIRED) + <u64>(sliceBudget - remaining);
+}
+
+/** Folds the slice into the hart's total (before switching harts or returning to the host). */
+export function closeSlice(): void {
+  store<u64>(S_RETIRED, retired());
+  sliceBudget = 0;
+  remaining = 0;
+}

@@ -1,0 +1,113 @@
+// The interpreter loop: fetch through the instruction TLB, look the bits up in the
+// decoded-instruction cache, dispatch. Interrupts, WFI and stop requests are looked at
+// only when something raised `attention`.
+import {
+  XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
+  REASON_BUDGET, REASON_IDLE,
+} from "./layout";
+import {
+  pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
+  hartCount, setInsnBits,
+} from "./state";
+import { tlbLookup, KIND_X } from "./tlb";
+import { fetchSlow } from "./mmu";
+import { takePendingInterrupt, pendingInterrupts } from "./trap";
+import { startSlice, closeSlice, remaining, retireOne } from "./counters";
+import { stopReason, clearStop } from "./env";
+import { loadHart, saveHart } from "./hart";
+import { decode32, decode16, dImm } from "./gen/decode";
+import { execute } from "./gen/dispatch";
+import { expandCompressed } from "./rvc";
+
+const HASH: u32 = 0x9e37_79b1;
+
+/** Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. */
+function fillEntry(entry: u32, key: u32): void {
+  let word: u32;
+  let length: u32;
+  if ((key & 3) == 3) {
+    word = key;
+    length = 4;
+  } else {
+    const c = decode16(key);
+    word = c != 0 ? expandCompressed(c, key) : 0;
+    length = 2;
+  }
+  const op = word != 0 ? decode32(word) : 0;
+  store<u32>(entry, key);
+  store<u32>(entry + 4, op | (length << 8));
+  store<u32>(entry + 8, word);
+  store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
+}
+
+/** Runs the loaded hart for up to `budget` instructions. */
+function runHart(budget: i32): void {
+  startSlice(budget);
+  requestAttention();
+  while (remaining > 0) {
+    if (attention) {
+      clearAttention();
+      if (stopReason != REASON_BUDGET) break;
+      const state = load<u64>(S_RUNSTATE);
+      if (state != RUN_ACTIVE) {
+        if (state == RUN_STOPPED || pendingInterrupts() == 0) break;
+        store<u64>(S_RUNSTATE, RUN_ACTIVE);
+      }
+      if (takePendingInterrupt()) {
+        setTrapped(false);
+        setPc(npc);
+        continue;
+      }
+    }
+    store<u64>(XREG, 0);
+    let raw: u32;
+    const host = tlbLookup(KIND_X, pc, 2);
+    if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
+      raw = load<u32>(host);
+    } else {
+      raw = fetchSlow(pc);
+      if (trapped) {
+        trappedInstruction();
+        continue;
+      }
+    }
+    const key = (raw & 3) == 3 ? raw : raw & 0xffff;
+    const entry = DCACHE + (((key * HASH) >> (32 - DCACHE_BITS)) << 4);
+    if (load<u32>(entry) != key) fillEntry(entry, key);
+    const info = load<u32>(entry + 4);
+    setNpc(pc + <u64>(info >> 8));
+    setInsnBits(key);
+    execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
+    if (trapped) {
+      trappedInstruction();
+      continue;
+    }
+    setPc(npc);
+    retireOne();
+  }
+  closeSlice();
+}
+
+/** A trapping instruction does not retire, but it still spends budget (so trap loops end). */
+function trappedInstruction(): void {
+  setTrapped(false);
+  setPc(npc);
+  retireOne();
+  store<u64>(S_RETIRED, load<u64>(S_RETIRED) - 1);
+}
+
+/** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
+export function runAll(budget: i32): i32 {
+  clearStop();
+  let idle = true;
+  for (let h: u32 = 0; h < hartCount; h++) {
+    loadHart(h);
+    if (load<u64>(S_RUNSTATE) == RUN_ACTIVE || (load<u64>(S_RUNSTATE) == RUN_WFI && pendingInterrupts() != 0)) {
+      runHart(budget);
+    }
+    if (load<u64>(S_RUNSTATE) == RUN_ACTIVE) idle = false;
+    saveHart();
+    if (stopReason != REASON_BUDGET) return stopReason;
+  }
+  return idle ? REASON_IDLE : REASON_BUDGET;
+}

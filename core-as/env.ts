@@ -1,0 +1,30 @@
+// The core's imports (DESIGN.md §2): MMIO and a diagnostic hook. Nothing else crosses
+// per instruction. Run-loop stop requests live here too.
+import { requestAttention } from "./state";
+import { REASON_BUDGET, REASON_HTIF, REASON_STOP } from "./layout";
+
+// @ts-ignore: decorator
+@external("env", "mmioRead")
+export declare function mmioRead(addr: u32, size: u32): u32;
+// @ts-ignore: decorator
+@external("env", "mmioWrite")
+export declare function mmioWrite(addr: u32, size: u32, value: u32): void;
+
+/** Why the current run() must end early (REASON_BUDGET = no reason). */
+export let stopReason: i32 = REASON_BUDGET;
+
+export function requestStop(reason: i32): void {
+  if (stopReason == REASON_BUDGET) stopReason = reason;
+  requestAttention();
+}
+
+export function clearStop(): void {
+  stopReason = REASON_BUDGET;
+}
+
+/** The guest stored to tohost: the host handles HTIF after this instruction. */
+export function htifWritten(): void {
+  requestStop(REASON_HTIF);
+}
+
+export const STOP_HOST: i32 = REASON_STOP;

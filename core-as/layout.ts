@@ -1,0 +1,93 @@
+// Linear-memory layout of the core: every offset, defined once, each from the previous.
+// The host reads these through the exported layout() accessor (host-ts/core.ts), and
+// tests/layout.test.ts checks both sides agree.
+
+export const MAX_HARTS: u32 = 8;
+
+/** The running hart's state: x, f and CSRs at fixed addresses (constant-offset loads). */
+export const HART: u32 = 0x1_0000;
+export const HART_SIZE: u32 = 0x400;
+export const XREG: u32 = HART;
+export const FREG: u32 = HART + 0x100;
+// CSR and control slots, 8 bytes each, from HART + 0x200.
+export const S_MSTATUS: u32 = HART + 0x200;
+export const S_MEDELEG: u32 = S_MSTATUS + 8;
+export const S_MIDELEG: u32 = S_MEDELEG + 8;
+export const S_MIE: u32 = S_MIDELEG + 8;
+export const S_MIP: u32 = S_MIE + 8; // software-writable bits only; lines are OR-ed in
+export const S_MTVEC: u32 = S_MIP + 8;
+export const S_MCOUNTEREN: u32 = S_MTVEC + 8;
+export const S_MSCRATCH: u32 = S_MCOUNTEREN + 8;
+export const S_MEPC: u32 = S_MSCRATCH + 8;
+export const S_MCAUSE: u32 = S_MEPC + 8;
+export const S_MTVAL: u32 = S_MCAUSE + 8;
+export const S_MENVCFG: u32 = S_MTVAL + 8;
+export const S_MCOUNTINHIBIT: u32 = S_MENVCFG + 8;
+export const S_STVEC: u32 = S_MCOUNTINHIBIT + 8;
+export const S_SCOUNTEREN: u32 = S_STVEC + 8;
+export const S_SSCRATCH: u32 = S_SCOUNTEREN + 8;
+export const S_SEPC: u32 = S_SSCRATCH + 8;
+export const S_SCAUSE: u32 = S_SEPC + 8;
+export const S_STVAL: u32 = S_SCAUSE + 8;
+export const S_SENVCFG: u32 = S_STVAL + 8;
+export const S_SATP: u32 = S_SENVCFG + 8;
+export const S_STIMECMP: u32 = S_SATP + 8;
+export const S_FCSR: u32 = S_STIMECMP + 8;
+export const S_CYCLE_OFF: u32 = S_FCSR + 8; // mcycle = retired + offset
+export const S_INSTRET_OFF: u32 = S_CYCLE_OFF + 8; // minstret = retired + offset
+export const S_RETIRED: u32 = S_INSTRET_OFF + 8; // instructions retired before this slice
+export const S_PC: u32 = S_RETIRED + 8;
+export const S_PRIV: u32 = S_PC + 8;
+export const S_HARTID: u32 = S_PRIV + 8;
+export const S_RUNSTATE: u32 = S_HARTID + 8; // RUN_* below
+export const S_RESV: u32 = S_RUNSTATE + 8; // LR reservation address, or all ones
+export const S_PMPCFG: u32 = S_RESV + 8; // 16 bytes
+export const S_PMPADDR: u32 = S_PMPCFG + 16; // 16 x 8 bytes
+export const S_END: u32 = S_PMPADDR + 128;
+
+/** Saved state of every hart (the running one is copied in and out of HART). */
+export const HART_SAVE: u32 = HART + HART_SIZE;
+/** State shared by all harts: ACLINT, interrupt lines, HTIF, the MMIO map. */
+export const SHARED: u32 = HART_SAVE + HART_SIZE * MAX_HARTS;
+export const SH_MTIME: u32 = SHARED;
+export const SH_MTIMECMP: u32 = SHARED + 0x40; // u64 per hart
+export const SH_MSIP: u32 = SH_MTIMECMP + 8 * MAX_HARTS; // u32 per hart
+export const SH_EXT_IRQ: u32 = SH_MSIP + 4 * MAX_HARTS; // u32 per context: 2h = M, 2h+1 = S
+export const SH_TOHOST: u32 = SH_EXT_IRQ + 8 * MAX_HARTS; // u64 physical address, 0 = none
+export const SH_FROMHOST: u32 = SH_TOHOST + 8;
+export const SH_SCRATCH: u32 = SH_FROMHOST + 8; // 64-bit values crossing the boundary
+export const SH_MMIO_COUNT: u32 = SH_SCRATCH + 0x40;
+export const SH_MMIO_MAP: u32 = SH_MMIO_COUNT + 8; // (base u32, size u32) x MMIO_MAX
+export const MMIO_MAX: u32 = 32;
+export const SHARED_END: u32 = SH_MMIO_MAP + 8 * MMIO_MAX;
+
+/** Per-hart TLBs: tags then host addends, for read, write and execute. */
+export const TLB_ENTRIES: u32 = 256;
+export const TLB_BASE: u32 = 0x2_0000;
+export const TLB_TAGS_R: u32 = 0;
+export const TLB_TAGS_W: u32 = TLB_ENTRIES * 8;
+export const TLB_TAGS_X: u32 = TLB_ENTRIES * 16;
+export const TLB_ADDEND: u32 = TLB_ENTRIES * 24; // addends follow the tags in the same order
+export const TLB_PER_HART: u32 = TLB_ENTRIES * 48;
+
+/** Decoded-instruction cache, keyed by the instruction bits themselves. */
+export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;
+export const DCACHE_BITS: u32 = 16;
+export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
+
+/** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
+export const RAM_OFFSET: u32 = 0x100_0000;
+export const RAM_BASE: u64 = 0x8000_0000;
+
+/** Reasons run() returns. */
+export const REASON_BUDGET: i32 = 0;
+export const REASON_IDLE: i32 = 1; // every hart waits for an interrupt
+export const REASON_HTIF: i32 = 2; // the guest wrote tohost
+export const REASON_STOP: i32 = 3; // the host asked to stop (e.g. a device powered off)
+export const REASON_SBI: i32 = 4; // an SBI call for the host's firmware
+export const REASON_FATAL: i32 = 5;
+
+/** Hart run states. */
+export const RUN_ACTIVE: u64 = 0;
+export const RUN_WFI: u64 = 1;
+export const RUN_STOPPED: u64 = 2; // not started (SBI HSM) or stopped

@@ -1,0 +1,73 @@
+// The running hart's registers and the few hot values kept in wasm globals.
+import { XREG, FREG, MAX_HARTS, RAM_OFFSET } from "./layout";
+
+export const PRIV_U: u32 = 0;
+export const PRIV_S: u32 = 1;
+export const PRIV_M: u32 = 3;
+
+/** Program counter of the instruction being executed, and of the next one. */
+export let pc: u64 = 0;
+export let npc: u64 = 0;
+export let priv: u32 = PRIV_M;
+/** Index of the running hart and how many harts the machine has. */
+export let hartIndex: u32 = 0;
+export let hartCount: u32 = 1;
+/** Guest RAM size in bytes (fixed at init). */
+export let ramSize: u64 = 0;
+/** Set when the current instruction trapped: it must not write its destination. */
+export let trapped: bool = false;
+/** Something changed that the run loop must look at before the next instruction. */
+export let attention: bool = false;
+
+// @ts-ignore: decorator
+@inline export function setPc(v: u64): void { pc = v; }
+// @ts-ignore: decorator
+@inline export function setNpc(v: u64): void { npc = v; }
+// @ts-ignore: decorator
+@inline export function setPriv(p: u32): void { priv = p; }
+// @ts-ignore: decorator
+@inline export function setTrapped(v: bool): void { trapped = v; }
+// @ts-ignore: decorator
+@inline export function requestAttention(): void { attention = true; }
+// @ts-ignore: decorator
+@inline export function clearAttention(): void { attention = false; }
+export function setHart(index: u32): void { hartIndex = index; }
+export function configure(harts: u32, ram: u64): void {
+  hartCount = harts < 1 ? 1 : harts > MAX_HARTS ? MAX_HARTS : harts;
+  ramSize = ram;
+}
+
+// @ts-ignore: decorator
+@inline export function getX(r: u32): u64 { return load<u64>(XREG + (r << 3)); }
+/** Writes to x0 land in its slot and are erased before the next instruction. */
+// @ts-ignore: decorator
+@inline export function setX(r: u32, v: u64): void { store<u64>(XREG + (r << 3), v); }
+// @ts-ignore: decorator
+@inline export function getF(r: u32): u64 { return load<u64>(FREG + (r << 3)); }
+// @ts-ignore: decorator
+@inline export function setFRaw(r: u32, v: u64): void { store<u64>(FREG + (r << 3), v); }
+
+// Instruction fields (the word is the 32-bit form; compressed ones arrive expanded).
+// @ts-ignore: decorator
+@inline export function rd(w: u32): u32 { return (w >> 7) & 31; }
+// @ts-ignore: decorator
+@inline export function rs1(w: u32): u32 { return (w >> 15) & 31; }
+// @ts-ignore: decorator
+@inline export function rs2(w: u32): u32 { return (w >> 20) & 31; }
+// @ts-ignore: decorator
+@inline export function rs3(w: u32): u32 { return w >> 27; }
+// @ts-ignore: decorator
+@inline export function funct3(w: u32): u32 { return (w >> 12) & 7; }
+
+/** Host address of a guest physical address known to be in RAM. */
+// @ts-ignore: decorator
+@inline export function ramHost(pa: u64): u32 { return <u32>(pa - 0x8000_0000) + RAM_OFFSET; }
+// @ts-ignore: decorator
+@inline export function inRam(pa: u64, size: u64): bool {
+  return pa >= 0x8000_0000 && pa - 0x8000_0000 + size <= ramSize;
+}
+
+/** Raw bits of the instruction being executed (16 for compressed): illegal-instruction mtval. */
+export let insnBits: u32 = 0;
+// @ts-ignore: decorator
+@inline export function setInsnBits(v: u32): void { insnBits = v; }

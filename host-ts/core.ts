@@ -1,0 +1,170 @@
+// Loads core.wasm over one imported memory and gives the host typed access to hart
+// state. The layout numbers come from the core's own exports (core-as/layout.ts).
+
+export const RAM_BASE = 0x8000_0000;
+
+/** REASON_* codes of run() (core-as/layout.ts). */
+export const Reason = { Budget: 0, Idle: 1, Htif: 2, Stop: 3, Sbi: 4, Fatal: 5 } as const;
+export type ReasonCode = (typeof Reason)[keyof typeof Reason];
+export const RunState = { Active: 0, Wfi: 1, Stopped: 2 } as const;
+export const Priv = { U: 0, S: 1, M: 3 } as const;
+
+export interface MmioHandler {
+  read(addr: number, size: number): number;
+  write(addr: number, size: number, value: number): void;
+}
+
+/** The core's exports, as the host uses them (u32 globals arrive as WebAssembly.Global). */
+interface CoreExports {
+  heapBase(): number;
+  init(harts: number, ramBytes: number): void;
+  reset(hart: number): void;
+  run(budget: number): number;
+  setExternalInterrupt(ctx: number, level: number): void;
+  stop(): void;
+  enableBuiltinSbi(on: number): void;
+  flushTlbs(): void;
+  peekInstructionAt(hart: number): number;
+  nextTimerDeadline(): number;
+  expandCompressed(h: number): number;
+  decodeOp(bits: number): number;
+  [name: string]: unknown;
+}
+
+const LAYOUT_NAMES = [
+  "HART", "HART_SIZE", "HART_SAVE", "XREG", "FREG", "S_PC", "S_PRIV", "S_RUNSTATE", "S_MSTATUS",
+  "S_MIE", "S_MIP", "S_SATP", "S_PMPCFG", "S_PMPADDR", "S_STIMECMP", "S_MENVCFG", "S_MEDELEG",
+  "S_MIDELEG", "S_MCOUNTEREN", "SH_MTIME", "SH_MTIMECMP", "SH_MSIP", "SH_EXT_IRQ", "SH_TOHOST",
+  "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
+  "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END",
+] as const;
+export type LayoutName = (typeof LAYOUT_NAMES)[number];
+export type Layout = Record<LayoutName, number>;
+
+const PAGE = 65536;
+export const MAX_RAM = 2 ** 31; // RAM lives in a 4 GiB wasm32 memory with the core's state below it
+
+export class Core {
+  readonly layout: Layout;
+  readonly memory: WebAssembly.Memory;
+  readonly harts: number;
+  readonly ramSize: number;
+  private view!: DataView;
+  private bytes!: Uint8Array;
+
+  private constructor(private readonly x: CoreExports, memory: WebAssembly.Memory, layout: Layout, harts: number, ramSize: number) {
+    this.memory = memory;
+    this.layout = layout;
+    this.harts = harts;
+    this.ramSize = ramSize;
+    this.refreshViews();
+  }
+
+  static async create(wasm: BufferSource | WebAssembly.Module, opts: { ramBytes: number; harts: number; mmio: MmioHandler }): Promise<Core> {
+    const { ramBytes, harts } = opts;
+    if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0 || ramBytes > MAX_RAM) {
+      throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to ${MAX_RAM / 2 ** 20} MiB`);
+    }
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const imports = {
+      env: {
+        memory,
+        mmioRead: (addr: number, size: number) => opts.mmio.read(addr >>> 0, size) >>> 0,
+        mmioWrite: (addr: number, size: number, value: number) => opts.mmio.write(addr >>> 0, size, value >>> 0),
+      },
+    };
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    const instance = await WebAssembly.instantiate(module, imports);
+    const x = instance.exports as unknown as CoreExports;
+    const layout = {} as Layout;
+    for (const name of LAYOUT_NAMES) {
+      const g = x[name];
+      if (!(g instanceof WebAssembly.Global)) throw new Error(`core.wasm does not export ${name}`);
+      layout[name] = Number(g.value) >>> 0;
+    }
+    if (x.heapBase() > layout.HART) throw new Error("core.wasm static data overlaps the hart state");
+    const needed = layout.RAM_OFFSET + ramBytes;
+    memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
+    x.init(harts, ramBytes);
+    return new Core(x, memory, layout, harts, ramBytes);
+  }
+
+  private refreshViews(): void {
+    this.view = new DataView(this.memory.buffer);
+    this.bytes = new Uint8Array(this.memory.buffer);
+  }
+
+  /** Guest RAM as a view (no copy). */
+  ram(): Uint8Array {
+    return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET, this.ramSize);
+  }
+
+  /** Bounds-checked view of guest physical [pa, pa+len), or null. */
+  ramView(pa: number, len: number): Uint8Array | null {
+    const off = pa - RAM_BASE;
+    if (!Number.isSafeInteger(off) || off < 0 || len < 0 || off + len > this.ramSize) return null;
+    return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET + off, len);
+  }
+
+  run(budget: number): ReasonCode { return this.x.run(budget | 0) as ReasonCode; }
+  stop(): void { this.x.stop(); }
+  setExternalInterrupt(ctx: number, level: boolean): void { this.x.setExternalInterrupt(ctx, level ? 1 : 0); }
+  enableBuiltinSbi(on: boolean): void { this.x.enableBuiltinSbi(on ? 1 : 0); }
+  flushTlbs(): void { this.x.flushTlbs(); }
+  nextTimerDeadline(): number { return this.x.nextTimerDeadline(); }
+  expandCompressed(h: number): number { return this.x.expandCompressed(h) >>> 0; }
+  decodeOp(bits: number): number { return this.x.decodeOp(bits >>> 0); }
+  peekInstruction(hart: number): number | null {
+    const w = this.x.peekInstructionAt(hart) >>> 0;
+    return w === 0xffffffff ? null : w;
+  }
+
+  /** Resets hart h to M-mode at `entry`. */
+  resetHart(h: number, entry: bigint): void {
+    this.view.setBigUint64(this.layout.SH_SCRATCH, entry, true);
+    this.x.reset(h);
+  }
+
+  // --- hart state in its save slot (valid between run() calls) ---
+  slot(h: number, field: number): number {
+    return this.layout.HART_SAVE + h * this.layout.HART_SIZE + (field - this.layout.HART);
+  }
+  read64(addr: number): bigint { return this.view.getBigUint64(addr, true); }
+  write64(addr: number, v: bigint): void { this.view.setBigUint64(addr, BigInt.asUintN(64, v), true); }
+  read32(addr: number): number { return this.view.getUint32(addr, true); }
+  write32(addr: number, v: number): void { this.view.setUint32(addr, v >>> 0, true); }
+
+  getX(h: number, r: number): bigint { return this.read64(this.slot(h, this.layout.XREG) + 8 * r); }
+  setX(h: number, r: number, v: bigint): void { if (r !== 0) this.write64(this.slot(h, this.layout.XREG) + 8 * r, v); }
+  getF(h: number, r: number): bigint { return this.read64(this.slot(h, this.layout.FREG) + 8 * r); }
+  setF(h: number, r: number, v: bigint): void { this.write64(this.slot(h, this.layout.FREG) + 8 * r, v); }
+  getPc(h: number): bigint { return this.read64(this.slot(h, this.layout.S_PC)); }
+  setPc(h: number, v: bigint): void { this.write64(this.slot(h, this.layout.S_PC), v); }
+  getPriv(h: number): number { return Number(this.read64(this.slot(h, this.layout.S_PRIV))); }
+  setPriv(h: number, p: number): void { this.write64(this.slot(h, this.layout.S_PRIV), BigInt(p)); this.flushTlbs(); }
+  getRunState(h: number): number { return Number(this.read64(this.slot(h, this.layout.S_RUNSTATE))); }
+  setRunState(h: number, s: number): void { this.write64(this.slot(h, this.layout.S_RUNSTATE), BigInt(s)); }
+  /** A CSR-like slot of hart h, by its layout name (S_MSTATUS, S_SATP, ...). */
+  getSlot(h: number, name: LayoutName): bigint { return this.read64(this.slot(h, this.layout[name])); }
+  setSlot(h: number, name: LayoutName, v: bigint): void { this.write64(this.slot(h, this.layout[name]), v); }
+
+  get mtime(): bigint { return this.read64(this.layout.SH_MTIME); }
+  set mtime(v: bigint) { this.write64(this.layout.SH_MTIME, v); }
+
+  /** HTIF: the physical address of `tohost` (0n = none) and `fromhost`. */
+  setHtif(tohost: bigint, fromhost: bigint): void {
+    this.write64(this.layout.SH_TOHOST, tohost);
+    this.write64(this.layout.SH_FROMHOST, fromhost);
+    this.flushTlbs();
+  }
+
+  /** Declares the MMIO windows the host serves; accesses elsewhere are access faults. */
+  setMmioMap(regions: readonly { base: number; size: number }[]): void {
+    if (regions.length > this.layout.MMIO_MAX) throw new Error("too many MMIO regions");
+    this.write32(this.layout.SH_MMIO_COUNT, regions.length);
+    regions.forEach((r, i) => {
+      this.write32(this.layout.SH_MMIO_MAP + 8 * i, r.base);
+      this.write32(this.layout.SH_MMIO_MAP + 8 * i + 4, r.size);
+    });
+  }
+}
