@@ -1,0 +1,249 @@
+// Split virtqueue (virtio 1.x §2.7) over guest RAM. Every guest-controlled address goes
+// through GuestRam.view, so nothing outside guest RAM is ever read or written. Anything
+// malformed (ring or buffer outside RAM, index beyond the queue, descriptor loop,
+// zero-length buffer, readable after writable, bad indirect table, avail index jumping
+// by more than the queue size) throws VirtioError; the transport turns that into
+// DEVICE_NEEDS_RESET.
+import type { GuestRam } from "../device.js";
+
+export const VIRTQ_DESC_F_NEXT = 1;
+export const VIRTQ_DESC_F_WRITE = 2;
+export const VIRTQ_DESC_F_INDIRECT = 4;
+export const VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
+
+/** The driver broke the virtio protocol: the device must be reset. */
+export class VirtioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "VirtioError";
+  }
+}
+
+/** One queue's plain, serialisable state (owned by the transport). */
+export interface QueueState {
+  /** QueueNum: the size the driver chose. */
+  num: number;
+  ready: boolean;
+  descLo: number;
+  descHi: number;
+  driverLo: number;
+  driverHi: number;
+  deviceLo: number;
+  deviceHi: number;
+  /** Next avail ring index the device will read. */
+  lastAvail: number;
+  /** The used ring index the device last wrote. */
+  usedIdx: number;
+  /** used idx at the last interrupt decision (event-index suppression). */
+  signalledUsed: number;
+  /** Whether buffers were used since the last interrupt decision. */
+  dirty: boolean;
+}
+
+export function newQueueState(num: number): QueueState {
+  return {
+    num,
+    ready: false,
+    descLo: 0,
+    descHi: 0,
+    driverLo: 0,
+    driverHi: 0,
+    deviceLo: 0,
+    deviceHi: 0,
+    lastAvail: 0,
+    usedIdx: 0,
+    signalledUsed: 0,
+    dirty: false,
+  };
+}
+
+/** A descriptor chain: device-readable then device-writable buffers (views into guest RAM). */
+export interface DescChain {
+  head: number;
+  readable: Uint8Array[];
+  writable: Uint8Array[];
+  readableBytes: number;
+  writableBytes: number;
+}
+
+/** Ring features the driver accepted. */
+export interface RingFeatures {
+  indirect: boolean;
+  eventIdx: boolean;
+}
+
+const toAddr = (lo: number, hi: number): number => (hi >>> 0) * 0x1_0000_0000 + (lo >>> 0);
+
+const le = (v: Uint8Array): DataView => new DataView(v.buffer, v.byteOffset, v.byteLength);
+
+export class Virtqueue {
+  constructor(
+    readonly index: number,
+    private readonly ram: GuestRam,
+    readonly state: QueueState,
+    private readonly features: RingFeatures,
+  ) {}
+
+  get size(): number {
+    return this.state.num;
+  }
+
+  /** Take the next available chain, or null when the driver has made none available. */
+  pop(): DescChain | null {
+    const s = this.state;
+    const n = s.num;
+    const avail = this.ring("avail ring", s.driverLo, s.driverHi, 6 + 2 * n);
+    const availIdx = avail.getUint16(2, true);
+    const outstanding = (availIdx - s.lastAvail) & 0xffff;
+    if (outstanding > n) {
+      throw this.error(`avail index moved from ${s.lastAvail} to ${availIdx}, more than the queue size ${n}`);
+    }
+    if (outstanding === 0) {
+      this.setAvailEvent();
+      return null;
+    }
+    const head = avail.getUint16(4 + 2 * (s.lastAvail % n), true);
+    if (head >= n) throw this.error(`avail ring entry ${head} is beyond the queue size ${n}`);
+    const chain = this.walk(head);
+    s.lastAvail = (s.lastAvail + 1) & 0xffff;
+    this.setAvailEvent();
+    return chain;
+  }
+
+  /** Return a chain to the driver, `written` bytes having been written into its buffers. */
+  push(chain: DescChain | number, written: number): void {
+    const s = this.state;
+    const n = s.num;
+    const used = this.ring("used ring", s.deviceLo, s.deviceHi, 6 + 8 * n);
+    const slot = 4 + 8 * (s.usedIdx % n);
+    used.setUint32(slot, typeof chain === "number" ? chain : chain.head, true);
+    used.setUint32(slot + 4, written >>> 0, true);
+    s.usedIdx = (s.usedIdx + 1) & 0xffff;
+    used.setUint16(2, s.usedIdx, true);
+    s.dirty = true;
+  }
+
+  /**
+   * Whether the driver wants an interrupt for the buffers used since the last call
+   * (VIRTQ_AVAIL_F_NO_INTERRUPT, or used_event with VIRTIO_F_EVENT_IDX).
+   */
+  shouldInterrupt(): boolean {
+    const s = this.state;
+    if (!s.dirty) return false;
+    s.dirty = false;
+    const n = s.num;
+    const avail = this.ring("avail ring", s.driverLo, s.driverHi, 6 + 2 * n);
+    const old = s.signalledUsed;
+    s.signalledUsed = s.usedIdx;
+    if (this.features.eventIdx) {
+      const usedEvent = avail.getUint16(4 + 2 * n, true);
+      // vring_need_event(event, new, old)
+      return ((s.usedIdx - usedEvent - 1) & 0xffff) < ((s.usedIdx - old) & 0xffff);
+    }
+    return (avail.getUint16(0, true) & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0;
+  }
+
+  // ---- internals ----
+
+  private error(message: string): VirtioError {
+    return new VirtioError(`queue ${this.index}: ${message}`);
+  }
+
+  private ring(what: string, lo: number, hi: number, len: number): DataView {
+    const addr = toAddr(lo, hi);
+    const v = this.ram.view(addr, len);
+    if (!v) throw this.error(`${what} at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+    return le(v);
+  }
+
+  private setAvailEvent(): void {
+    if (!this.features.eventIdx) return;
+    const s = this.state;
+    const used = this.ring("used ring", s.deviceLo, s.deviceHi, 6 + 8 * s.num);
+    used.setUint16(4 + 8 * s.num, s.lastAvail, true);
+  }
+
+  private walk(head: number): DescChain {
+    const s = this.state;
+    let table = this.ring("descriptor table", s.descLo, s.descHi, 16 * s.num);
+    let tableSize = s.num;
+    let indirect = false;
+    let i = head;
+    let count = 0;
+    const chain: DescChain = { head, readable: [], writable: [], readableBytes: 0, writableBytes: 0 };
+    for (;;) {
+      const where = indirect ? `indirect descriptor ${i}` : `descriptor ${i}`;
+      if (i >= tableSize) throw this.error(`${where} is beyond the ${indirect ? "indirect table" : "queue"} size ${tableSize}`);
+      if (++count > tableSize) throw this.error(`descriptor chain from head ${head} loops (more than ${tableSize} descriptors)`);
+      const o = 16 * i;
+      const addr = toAddr(table.getUint32(o, true), table.getUint32(o + 4, true));
+      const len = table.getUint32(o + 8, true);
+      const flags = table.getUint16(o + 12, true);
+      const next = table.getUint16(o + 14, true);
+      if (flags & VIRTQ_DESC_F_INDIRECT) {
+        if (!this.features.indirect) throw this.error(`${where}: indirect descriptor, but VIRTIO_F_INDIRECT_DESC was not negotiated`);
+        if (indirect) throw this.error(`${where}: nested indirect descriptor`);
+        if (flags & VIRTQ_DESC_F_NEXT) throw this.error(`${where}: indirect descriptor with NEXT set`);
+        if (len === 0 || len % 16 !== 0) throw this.error(`${where}: indirect table length ${len} is not a non-zero multiple of 16`);
+        const t = this.ram.view(addr, len);
+        if (!t) throw this.error(`${where}: indirect table at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+        table = le(t);
+        tableSize = len / 16;
+        indirect = true;
+        i = 0;
+        count = 0;
+        continue;
+      }
+      if (len === 0) throw this.error(`${where}: zero-length buffer`);
+      const buf = this.ram.view(addr, len);
+      if (!buf) throw this.error(`${where}: buffer at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+      if (flags & VIRTQ_DESC_F_WRITE) {
+        chain.writable.push(buf);
+        chain.writableBytes += len;
+      } else {
+        if (chain.writable.length > 0) throw this.error(`${where}: device-readable buffer after a device-writable one`);
+        chain.readable.push(buf);
+        chain.readableBytes += len;
+      }
+      if (!(flags & VIRTQ_DESC_F_NEXT)) return chain;
+      i = next;
+    }
+  }
+}
+
+// ---- helpers for device models ----
+
+/** Sub-views covering bytes [start, end) of a buffer list, in order. */
+export function sliceBuffers(bufs: Uint8Array[], start: number, end: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let pos = 0;
+  for (const b of bufs) {
+    const bStart = pos;
+    const bEnd = pos + b.length;
+    pos = bEnd;
+    if (bEnd <= start) continue;
+    if (bStart >= end) break;
+    out.push(b.subarray(Math.max(start, bStart) - bStart, Math.min(end, bEnd) - bStart));
+  }
+  return out;
+}
+
+/** Copy up to dst.length bytes starting at `offset` of a buffer list into dst; returns the count. */
+export function copyFromBuffers(bufs: Uint8Array[], offset: number, dst: Uint8Array): number {
+  let n = 0;
+  for (const b of sliceBuffers(bufs, offset, offset + dst.length)) {
+    dst.set(b, n);
+    n += b.length;
+  }
+  return n;
+}
+
+/** Copy src into a buffer list starting at `offset` (as much as fits); returns the count. */
+export function copyToBuffers(bufs: Uint8Array[], offset: number, src: Uint8Array): number {
+  let n = 0;
+  for (const b of sliceBuffers(bufs, offset, offset + src.length)) {
+    b.set(src.subarray(n, n + b.length));
+    n += b.length;
+  }
+  return n;
+}
