@@ -36,7 +36,8 @@ const LAYOUT_NAMES = [
   "S_MIE", "S_MIP", "S_SATP", "S_PMPCFG", "S_PMPADDR", "S_STIMECMP", "S_MENVCFG", "S_MEDELEG",
   "S_MIDELEG", "S_MCOUNTEREN", "SH_MTIME", "SH_MTIMECMP", "SH_MSIP", "SH_EXT_IRQ", "SH_TOHOST",
   "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
-  "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END",
+  "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
+  "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;

@@ -1,0 +1,35 @@
+// The riscv-tests suite (built in ../shared/riscv-tests, see its README): every rv64
+// u/m/s test in the -p and -v environments must end with HTIF exit 0.
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { Machine } from "../host-ts/machine.js";
+import { parseElf } from "../images/elf.js";
+
+const SUITE = join(__dirname, "..", "..", "shared", "riscv-tests");
+const GROUPS = ["rv64ui", "rv64um", "rv64ua", "rv64uf", "rv64ud", "rv64uc", "rv64mi", "rv64si"];
+
+const tests = existsSync(SUITE)
+  ? readdirSync(SUITE).filter((f) => GROUPS.some((g) => f.startsWith(g + "-p-") || f.startsWith(g + "-v-"))).sort()
+  : [];
+
+let wasm: WebAssembly.Module;
+beforeAll(async () => {
+  wasm = await WebAssembly.compile(readFileSync(join(__dirname, "..", "build", "core.wasm")));
+});
+
+describe("riscv-tests", () => {
+  it("finds the built suite (244 tests)", () => {
+    expect(existsSync(SUITE), `${SUITE} is missing`).toBe(true);
+    expect(tests.length).toBe(244);
+  });
+
+  it.each(tests)("%s", async (name) => {
+    const output: number[] = [];
+    const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b) });
+    machine.loadBareMetal(parseElf(readFileSync(join(SUITE, name)), name), name);
+    const exit = await machine.run({ timeoutMs: 20_000 });
+    expect(exit.reason).toBe("htif");
+    expect(exit.status, `failed test case ${exit.status}`).toBe(0);
+  });
+});
