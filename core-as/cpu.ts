@@ -96,15 +96,20 @@ function trappedInstruction(): void {
   store<u64>(S_RETIRED, load<u64>(S_RETIRED) - 1);
 }
 
+/** The hart that ran last; the next run() starts after it so no hart starves another. */
+export let lastHart: u32 = 0;
+
 /** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
 export function runAll(budget: i32): i32 {
   clearStop();
   let idle = true;
-  for (let h: u32 = 0; h < hartCount; h++) {
+  const first = lastHart + 1;
+  for (let i: u32 = 0; i < hartCount; i++) {
+    const h = (first + i) % hartCount;
+    lastHart = h;
     loadHart(h);
-    if (load<u64>(S_RUNSTATE) == RUN_ACTIVE || (load<u64>(S_RUNSTATE) == RUN_WFI && pendingInterrupts() != 0)) {
-      runHart(budget);
-    }
+    const state = load<u64>(S_RUNSTATE);
+    if (state == RUN_ACTIVE || (state == RUN_WFI && pendingInterrupts() != 0)) runHart(budget);
     if (load<u64>(S_RUNSTATE) == RUN_ACTIVE) idle = false;
     saveHart();
     if (stopReason != REASON_BUDGET) return stopReason;

@@ -8,7 +8,7 @@ import {
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
 } from "./layout";
 import { configure, requestAttention, hartCount } from "./state";
-import { runAll } from "./cpu";
+import { runAll, lastHart } from "./cpu";
 import { resetHart, clearAllHarts, loadHart, slotOf } from "./hart";
 import { flushAllTlbs } from "./tlb";
 import { peekInstruction } from "./mmu";
@@ -49,6 +49,9 @@ export function reset(h: u32): void {
 export function run(budget: i32): i32 {
   return runAll(budget);
 }
+
+/** The hart that ended the last run() (the one that made an SBI call or wrote tohost). */
+export function stoppedHart(): u32 { return lastHart; }
 
 /** An interrupt line changed (PLIC context output): ctx 2h is M-mode, 2h+1 S-mode of hart h. */
 export function setExternalInterrupt(ctx: u32, level: u32): void {

@@ -109,6 +109,14 @@ export class Uart16550 implements Device {
     return this.rxCapacity() - this.rx.length;
   }
 
+  /**
+   * Whether a driver is listening: the receive interrupt is enabled (Linux enables it when a
+   * tty opens the port). Feeding input before that loses it when the driver resets the FIFO.
+   */
+  listening(): boolean {
+    return (this.ier & IER_RDI) !== 0;
+  }
+
   canReceive(): boolean {
     return this.rxSpace() > 0;
   }

@@ -27,6 +27,7 @@ interface CoreExports {
   peekInstructionAt(hart: number): number;
   nextTimerDeadline(): number;
   expandCompressed(h: number): number;
+  stoppedHart(): number;
   decodeOp(bits: number): number;
   [name: string]: unknown;
 }
@@ -113,6 +114,7 @@ export class Core {
   enableBuiltinSbi(on: boolean): void { this.x.enableBuiltinSbi(on ? 1 : 0); }
   flushTlbs(): void { this.x.flushTlbs(); }
   nextTimerDeadline(): number { return this.x.nextTimerDeadline(); }
+  stoppedHart(): number { return this.x.stoppedHart(); }
   expandCompressed(h: number): number { return this.x.expandCompressed(h) >>> 0; }
   decodeOp(bits: number): number { return this.x.decodeOp(bits >>> 0); }
   peekInstruction(hart: number): number | null {

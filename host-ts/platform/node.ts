@@ -37,3 +37,15 @@ export function readUserFile(path: string, what: string): Uint8Array {
     throw new UsageError(`${what} '${path}' cannot be read: ${(e as Error).message}`);
   }
 }
+
+/** The embedded default guest (images/default), if its files are present. */
+export function defaultGuest(): { kernel: string; initrd: string; bootargs: string } | null {
+  const dir = join(packageRoot(), "images", "default");
+  const manifestPath = join(dir, "manifest.json");
+  if (!existsSync(manifestPath)) return null;
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bootargs?: string; cmdline?: string };
+  const kernel = join(dir, "Image.gz");
+  const initrd = join(dir, "initramfs.cpio.gz");
+  if (!existsSync(kernel) || !existsSync(initrd)) return null;
+  return { kernel, initrd, bootargs: manifest.bootargs ?? manifest.cmdline ?? "console=ttyS0" };
+}
