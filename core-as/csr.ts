@@ -132,6 +132,15 @@ export function csrRead(csr: u32): bool {
   return true;
 }
 
+/**
+ * The value CSRRS/CSRRC modify: the value read, except that in mip only the software-writable
+ * SEIP bit takes part, not the external line OR-ed into reads (priv 1.12 §3.1.9).
+ */
+export function csrModifyBase(csr: u32, read: u64): u64 {
+  if (csr == 0x344) return (read & ~IRQ_SEI) | (load<u64>(S_MIP) & IRQ_SEI);
+  return read;
+}
+
 /** pmpaddr as read: with 4-byte granularity every implemented bit reads back. */
 function pmpAddrRead(i: u32): u64 { return pmpAddr(i); }
 

@@ -1,7 +1,7 @@
 // Zicsr: the six CSR instructions. rd = x0 on csrrw skips the read; rs1 = x0 (or uimm = 0)
 // on csrrs/csrrc skips the write, so read-only CSRs can be read with them.
 import { getX, setX, rd, rs1, insnBits } from "./state";
-import { csrAccessible, csrRead, csrWrite, csrValue } from "./csr";
+import { csrAccessible, csrRead, csrWrite, csrValue, csrModifyBase } from "./csr";
 import { illegalInstruction } from "./trap";
 
 const OP_W: u32 = 0, OP_S: u32 = 1, OP_C: u32 = 2;
@@ -10,7 +10,10 @@ function csrOp(w: u32, csr: u32, src: u64, op: u32, writes: bool): void {
   if (!csrAccessible(csr, writes)) { illegalInstruction(insnBits); return; }
   csrRead(csr);
   const old = csrValue;
-  if (writes) csrWrite(csr, op == OP_W ? src : op == OP_S ? old | src : old & ~src);
+  if (writes) {
+    const base = csrModifyBase(csr, old);
+    csrWrite(csr, op == OP_W ? src : op == OP_S ? base | src : base & ~src);
+  }
   setX(rd(w), old);
 }
 
