@@ -10,7 +10,7 @@ import {
   effectiveMip, MS_SIE, MS_MIE, MS_SPIE, MS_MPIE, MS_SPP, MS_MPP, MS_FS, MS_MPRV, MS_SUM, MS_MXR,
   MS_TVM, MS_TW, MS_TSR, MS_SD, IRQ_SSI, IRQ_STI, IRQ_SEI, IRQ_MSI, IRQ_MTI, IRQ_MEI, ENVCFG_STCE,
 } from "./trap";
-import { flushTlb } from "./tlb";
+import { flushTlb, selectTlbs } from "./tlb";
 import { retired } from "./counters";
 import { pmpCfg, pmpAddr, pmpWriteCfgByte, pmpWriteAddr, pmpRecompute, PMP_ENTRIES } from "./pmp";
 
@@ -155,7 +155,8 @@ function writeMstatus(value: u64, mask: u64): void {
   let s = (old & ~mask) | (value & mask);
   if (((s >> 11) & 3) == 2) s &= ~MS_MPP; // MPP = 2 (H) does not exist: WARL to U
   store<u64>(S_MSTATUS, s & MSTATUS_WRITABLE);
-  if ((old ^ s) & (MS_MPRV | MS_MPP | MS_SUM | MS_MXR)) flushTlb();
+  if ((old ^ s) & MS_MXR) flushTlb(); // MXR widens or narrows read permission in every set
+  if ((old ^ s) & (MS_MPRV | MS_MPP | MS_SUM)) selectTlbs();
   requestAttention();
 }
 

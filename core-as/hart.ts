@@ -7,7 +7,7 @@ import {
   SH_MTIMECMP, RUN_ACTIVE, MAX_HARTS,
 } from "./layout";
 import { pc, priv, setPc, setPriv, setHart, hartIndex, PRIV_M } from "./state";
-import { selectTlb, flushTlb } from "./tlb";
+import { selectHartTlbs, flushTlb } from "./tlb";
 import { pmpRecompute } from "./pmp";
 
 // @ts-ignore: decorator
@@ -19,7 +19,7 @@ export function loadHart(h: u32): void {
   setHart(h);
   setPc(load<u64>(S_PC));
   setPriv(<u32>load<u64>(S_PRIV));
-  selectTlb(h);
+  selectHartTlbs(h);
   pmpRecompute();
 }
 

@@ -61,14 +61,20 @@ export const SH_MMIO_MAP: u32 = SH_MMIO_COUNT + 8; // (base u32, size u32) x MMI
 export const MMIO_MAX: u32 = 32;
 export const SHARED_END: u32 = SH_MMIO_MAP + 8 * MMIO_MAX;
 
-/** Per-hart TLBs: tags then host addends, for read, write and execute. */
+/**
+ * Per-hart TLBs: one set per translation context (U, S, M, and S with SUM set), so privilege
+ * changes select a set instead of flushing. A set holds tags then host addends, for read,
+ * write and execute.
+ */
 export const TLB_ENTRIES: u32 = 256;
 export const TLB_BASE: u32 = 0x2_0000;
 export const TLB_TAGS_R: u32 = 0;
 export const TLB_TAGS_W: u32 = TLB_ENTRIES * 8;
 export const TLB_TAGS_X: u32 = TLB_ENTRIES * 16;
 export const TLB_ADDEND: u32 = TLB_ENTRIES * 24; // addends follow the tags in the same order
-export const TLB_PER_HART: u32 = TLB_ENTRIES * 48;
+export const TLB_SET_SIZE: u32 = TLB_ENTRIES * 48;
+export const TLB_SETS: u32 = 4; // TLB_SET_U, TLB_SET_S, TLB_SET_M, TLB_SET_S_SUM
+export const TLB_PER_HART: u32 = TLB_SET_SIZE * TLB_SETS;
 
 /** Decoded-instruction cache, keyed by the instruction bits themselves. */
 export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;

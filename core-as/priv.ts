@@ -2,7 +2,7 @@
 import { S_MSTATUS, S_MEPC, S_SEPC, S_RUNSTATE, RUN_WFI } from "./layout";
 import { priv, setPriv, setNpc, insnBits, requestAttention, PRIV_M, PRIV_S, PRIV_U } from "./state";
 import { illegalInstruction, pendingInterrupts, MS_MIE, MS_MPIE, MS_MPP, MS_MPRV, MS_SIE, MS_SPIE, MS_SPP, MS_TSR, MS_TW, MS_TVM } from "./trap";
-import { flushTlb } from "./tlb";
+import { flushTlb, selectTlbs } from "./tlb";
 
 export function i_mret(w: u32, imm: i64): void {
   if (priv < PRIV_M) { illegalInstruction(insnBits); return; }
@@ -15,7 +15,7 @@ export function i_mret(w: u32, imm: i64): void {
   store<u64>(S_MSTATUS, s);
   setPriv(target);
   setNpc(load<u64>(S_MEPC));
-  flushTlb();
+  selectTlbs();
   requestAttention();
 }
 
@@ -30,7 +30,7 @@ export function i_sret(w: u32, imm: i64): void {
   store<u64>(S_MSTATUS, s);
   setPriv(target);
   setNpc(load<u64>(S_SEPC));
-  flushTlb();
+  selectTlbs();
   requestAttention();
 }
 

@@ -1,29 +1,73 @@
-// Direct-mapped TLBs (read, write, execute) per hart, holding the host addend so a hit
-// is one compare and one add. Alignment is folded into the tag compare: a misaligned
-// address never matches and takes the slow path.
-import { TLB_BASE, TLB_PER_HART, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND, TLB_ENTRIES } from "./layout";
+// Direct-mapped TLBs (read, write, execute) per hart and translation context, holding the
+// host addend so a hit is one compare and one add. Alignment is folded into the tag
+// compare: a misaligned address never matches and takes the slow path.
+import {
+  TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
+  TLB_ENTRIES, S_MSTATUS,
+} from "./layout";
+import { priv, PRIV_M, PRIV_U } from "./state";
 
-export let tlbBase: u32 = TLB_BASE;
+const SET_U: u32 = 0;
+const SET_S: u32 = 1;
+const SET_M: u32 = 2;
+const SET_S_SUM: u32 = 3;
+const MPRV: u64 = 1 << 17;
+const SUM: u64 = 1 << 18;
 
-export function selectTlb(hart: u32): void {
-  tlbBase = TLB_BASE + hart * TLB_PER_HART;
+/** The running hart's sets, and the ones fetches and data accesses use now. */
+let hartTlbs: u32 = TLB_BASE;
+export let fetchTlb: u32 = TLB_BASE;
+export let dataTlb: u32 = TLB_BASE;
+
+export const KIND_R: u32 = TLB_TAGS_R;
+export const KIND_W: u32 = TLB_TAGS_W;
+export const KIND_X: u32 = TLB_TAGS_X;
+
+export function selectHartTlbs(hart: u32): void {
+  hartTlbs = TLB_BASE + hart * TLB_PER_HART;
+  selectTlbs();
 }
 
+/**
+ * Picks the sets for the current privilege and mstatus: fetches by privilege, data by the
+ * effective privilege (MPRV), with S-mode split by SUM. Call after either changes.
+ */
+export function selectTlbs(): void {
+  fetchTlb = hartTlbs + setOf(priv, false) * TLB_SET_SIZE;
+  const status = load<u64>(S_MSTATUS);
+  let p = priv;
+  if (p == PRIV_M && (status & MPRV) != 0) p = <u32>((status >> 11) & 3);
+  dataTlb = hartTlbs + setOf(p, (status & SUM) != 0) * TLB_SET_SIZE;
+}
+
+// @ts-ignore: decorator
+@inline function setOf(p: u32, sum: bool): u32 {
+  return p == PRIV_M ? SET_M : p == PRIV_U ? SET_U : sum ? SET_S_SUM : SET_S;
+}
+
+/** Drops every translation of the running hart (satp, sfence.vma, PMP, MXR changes). */
 export function flushTlb(): void {
-  memory.fill(tlbBase, 0xff, TLB_ADDEND);
+  for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(hartTlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
 }
 
 export function flushAllTlbs(harts: u32): void {
-  for (let h: u32 = 0; h < harts; h++) memory.fill(TLB_BASE + h * TLB_PER_HART, 0xff, TLB_ADDEND);
+  for (let h: u32 = 0; h < harts; h++) {
+    for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(TLB_BASE + h * TLB_PER_HART + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
+  }
 }
 
 // @ts-ignore: decorator
 @inline export function tlbIndex(va: u64): u32 { return (<u32>(va >> 12)) & (TLB_ENTRIES - 1); }
 
+// @ts-ignore: decorator
+@inline function slotOf(kind: u32, va: u64): u32 {
+  return (kind == KIND_X ? fetchTlb : dataTlb) + kind + (tlbIndex(va) << 3);
+}
+
 /** Host address for an aligned access of `size` bytes at va, or 0 on a miss. */
 // @ts-ignore: decorator
 @inline export function tlbLookup(kind: u32, va: u64, size: u64): u32 {
-  const slot = tlbBase + kind + (tlbIndex(va) << 3);
+  const slot = slotOf(kind, va);
   if (load<u64>(slot) == (va & (~(<u64>0xfff) | (size - 1)))) {
     return <u32>(va + load<u64>(slot + TLB_ADDEND));
   }
@@ -31,12 +75,8 @@ export function flushAllTlbs(harts: u32): void {
 }
 
 export function tlbFill(kind: u32, va: u64, host: u32): void {
-  const slot = tlbBase + kind + (tlbIndex(va) << 3);
+  const slot = slotOf(kind, va);
   const page = va & ~(<u64>0xfff);
   store<u64>(slot, page);
   store<u64>(slot + TLB_ADDEND, (<u64>(host & ~0xfff)) - page);
 }
-
-export const KIND_R: u32 = TLB_TAGS_R;
-export const KIND_W: u32 = TLB_TAGS_W;
-export const KIND_X: u32 = TLB_TAGS_X;

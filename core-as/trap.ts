@@ -5,7 +5,7 @@ import {
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ,
 } from "./layout";
 import { pc, priv, setNpc, setPriv, setTrapped, hartIndex, PRIV_M, PRIV_S } from "./state";
-import { flushTlb } from "./tlb";
+import { selectTlbs } from "./tlb";
 
 export const CAUSE_MISALIGNED_FETCH: u64 = 0;
 export const CAUSE_FETCH_ACCESS: u64 = 1;
@@ -85,7 +85,7 @@ function takeTrap(cause: u64, tval: u64, interrupt: bool): void {
   }
   store<u64>(S_RESV, <u64>-1);
   setTrapped(true);
-  flushTlb();
+  selectTlbs();
 }
 
 // @ts-ignore: decorator
