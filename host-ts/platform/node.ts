@@ -43,9 +43,9 @@ export function defaultGuest(): { kernel: string; initrd: string; bootargs: stri
   const dir = join(packageRoot(), "images", "default");
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) return null;
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bootargs?: string; cmdline?: string };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { kernel_cmdline?: string };
   const kernel = join(dir, "Image.gz");
   const initrd = join(dir, "initramfs.cpio.gz");
   if (!existsSync(kernel) || !existsSync(initrd)) return null;
-  return { kernel, initrd, bootargs: manifest.bootargs ?? manifest.cmdline ?? "console=ttyS0" };
+  return { kernel, initrd, bootargs: manifest.kernel_cmdline ?? "console=ttyS0" };
 }

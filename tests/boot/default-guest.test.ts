@@ -36,7 +36,7 @@ describe("the default guest", () => {
     const once = hartvm(["--no-reboot"], "reboot\n");
     expect(once.status, describeRun(once)).toBe(0);
     expect(once.stdout.match(/Linux version/g)).toHaveLength(1);
-    const twice = hartvm([], "reboot\n", 25);
+    const twice = hartvm([], "reboot\n", 15);
     expect(twice.status, describeRun(twice)).toBe(124); // it came back up and waited at the prompt
     expect(twice.stdout.match(/Linux version/g)?.length).toBeGreaterThanOrEqual(2);
   });
