@@ -70,15 +70,14 @@ async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
     noReboot: o.noReboot,
   });
 
-  if (o.bios === "none" && isElf(kernelBytes) && o.initrd === undefined) {
+  if (o.bios === "none") {
+    if (!isElf(kernelBytes)) throw new UsageError(`kernel '${kernelPath}' is not an ELF file (--bios none boots ELF programs in M-mode)`);
     machine.loadBareMetal(parseElf(kernelBytes, kernelPath), kernelPath);
   } else {
     const spec: LinuxBoot = { kernel: await parseKernel(kernelBytes, kernelPath), kernelName: kernelPath, initrd, bootargs, dtb };
     if (typeof o.bios === "object") {
       const fw = readUserFile(o.bios.file, "firmware");
       spec.firmware = { bytes: fw, elf: isElf(fw) ? parseElf(fw, o.bios.file) : undefined, name: o.bios.file };
-    } else if (o.bios === "none") {
-      throw new UsageError("--bios none boots ELF programs in M-mode; a Linux Image needs --bios builtin or a firmware file");
     }
     machine.loadLinux(spec);
   }
