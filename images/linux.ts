@@ -16,8 +16,27 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** Gunzips with the platform's DecompressionStream (Node 18+, Deno, browsers). */
 export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   try {
-    const stream = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const stream = new DecompressionStream("gzip");
+    const writer = stream.writable.getWriter();
+    writer.write(new Uint8Array(bytes)).catch(() => {});
+    writer.close().catch(() => {});
+    // Reading chunks directly is several times faster on a cold start than Response.arrayBuffer().
+    const reader = stream.readable.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      out.set(c, offset);
+      offset += c.length;
+    }
+    return out;
   } catch (e) {
     throw new ImageError(`${name}: corrupt gzip data (${(e as Error).message})`);
   }
