@@ -195,6 +195,8 @@ export function prepareHartForBuiltinSbi(core: Core, h: number): void {
   core.setSlot(h, "S_MEDELEG", 0xb1ffn); // every exception but ECALL from S/M goes to S
   core.setSlot(h, "S_MIDELEG", 0x222n); // SSI, STI, SEI
   core.setSlot(h, "S_MCOUNTEREN", 0xffff_ffffn);
+  // As OpenSBI does: U-mode may read cycle, time and instret (Linux's vDSO clock_gettime reads time).
+  core.setSlot(h, "S_SCOUNTEREN", 7n);
   core.setSlot(h, "S_MENVCFG", 1n << 63n); // Sstc: stimecmp drives STIP
   core.setSlot(h, "S_STIMECMP", 0xffff_ffff_ffff_ffffn);
   // PMP entry 0: NAPOT over all of memory, RWX, so S and U may access everything.
