@@ -41,6 +41,13 @@ describe("Linux boot", () => {
     expect(r.status, describeRun(r)).toBe(0);
   });
 
+  it("with OpenSBI fw_jump.bin (it moves the DTB to its own address)", () => {
+    const r = hartvm(["--bios", OPENSBI.replace("fw_dynamic", "fw_jump"), ...linux], MARKER + "poweroff\n");
+    expect(r.stdout, describeRun(r)).toContain("Domain0 Next Address      : 0x0000000080200000");
+    expect(r.stdout).toContain("MARKER-42");
+    expect(r.status, describeRun(r)).toBe(0);
+  });
+
   it.each([2, 4])("with --smp %i: every hart online", (n) => {
     const r = hartvm(["--smp", String(n), ...linux], "grep -c ^processor /proc/cpuinfo\npoweroff\n");
     expect(r.stdout, describeRun(r)).toMatch(new RegExp(`^${n}\\r?$`, "m"));
