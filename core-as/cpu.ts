@@ -44,8 +44,15 @@ function fillEntry(entry: u32, key: u32): void {
 function runHart(budget: i32): void {
   startSlice(budget);
   requestAttention();
+  // The page the last fetch hit, so sequential fetches skip the TLB. Anything that can
+  // change translation (xRET, traps, satp, sfence.vma, PMP, mstatus) raises attention or
+  // traps, and both forget the page.
+  let codeValid = false;
+  let codePage: u64 = 0;
+  let codeHost: u32 = 0;
   while (remaining > 0) {
     if (attention) {
+      codeValid = false;
       clearAttention();
       if (stopReason != REASON_BUDGET) break;
       const state = load<u64>(S_RUNSTATE);
@@ -61,14 +68,23 @@ function runHart(budget: i32): void {
     }
     store<u64>(XREG, 0);
     let raw: u32;
-    const host = tlbLookup(KIND_X, pc, 2);
-    if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
-      raw = load<u32>(host);
+    const offset = pc - codePage;
+    if (codeValid && offset < 0xffe) {
+      raw = load<u32>(codeHost + <u32>offset);
     } else {
-      raw = fetchSlow(pc);
-      if (trapped) {
-        trappedInstruction();
-        continue;
+      const host = tlbLookup(KIND_X, pc, 2);
+      if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
+        raw = load<u32>(host);
+        codePage = pc & ~(<u64>0xfff);
+        codeHost = host & ~0xfff;
+        codeValid = true;
+      } else {
+        raw = fetchSlow(pc);
+        if (trapped) {
+          trappedInstruction();
+          codeValid = false;
+          continue;
+        }
       }
     }
     const key = (raw & 3) == 3 ? raw : raw & 0xffff;
@@ -80,6 +96,7 @@ function runHart(budget: i32): void {
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();
+      codeValid = false;
       continue;
     }
     setPc(npc);

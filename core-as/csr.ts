@@ -198,6 +198,7 @@ export function csrWrite(csr: u32, v: u64): void {
       if (mode != 0 && mode != 8 && mode != 9) break; // unsupported mode: the write has no effect
       store<u64>(S_SATP, v & ((<u64>0xf << 60) | ((<u64>1 << 44) - 1))); // ASID bits are hardwired to 0
       flushTlb();
+      requestAttention();
       break;
     }
     case 0x300: writeMstatus(v, MSTATUS_WRITABLE); break;
@@ -253,6 +254,7 @@ export function csrWrite(csr: u32, v: u64): void {
 function pmpChanged(): void {
   pmpRecompute();
   flushTlb();
+  requestAttention();
 }
 
 /** Inhibiting a counter freezes its value in the offset; releasing it continues from there. */

@@ -50,4 +50,5 @@ export function i_sfence_vma(w: u32, imm: i64): void {
     return;
   }
   flushTlb();
+  requestAttention(); // the run loop forgets its current code page
 }
