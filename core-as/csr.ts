@@ -59,7 +59,7 @@ function minstret(): u64 { return counterValue(S_INSTRET_OFF, COUNTER_INHIBIT_IR
 export function csrAccessible(csr: u32, write: bool): bool {
   if (priv < ((csr >> 8) & 3)) return false;
   if (write && (csr >> 10) == 3) return false;
-  if (csr <= 3) return !fsOff();
+  if (csr >= 1 && csr <= 3) return !fsOff(); // fflags, frm, fcsr (0 would be ustatus: no N extension)
   if (csr >= 0xc00 && csr <= 0xc1f) return counterAllowed(csr & 31);
   if (csr == 0x180) return !(priv == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0);
   if (csr == 0x14d) {

@@ -200,9 +200,11 @@ export function loadSlow(va: u64, size: u64): u64 {
 
 export function storeSlow(va: u64, size: u64, v: u64): void {
   if (va & (size - 1)) {
-    // Check both ends first so a fault leaves memory untouched.
+    // Check both pages first so a fault leaves memory untouched; a fault in the second
+    // page reports where that part of the access starts (the page boundary).
     if (!translateChecked(va, 1, ACC_STORE)) return;
-    if (!translateChecked(va + size - 1, 1, ACC_STORE)) return;
+    const secondPage = (va + size - 1) & ~(<u64>0xfff);
+    if (secondPage > va && !translateChecked(secondPage, 1, ACC_STORE)) return;
     for (let i: u64 = 0; i < size; i++) {
       storeSlow(va + i, 1, v >> (i << 3));
       if (trapped) return;
