@@ -174,6 +174,14 @@ describe("trap vectors, delegation and interrupt-enable registers", () => {
     expect(run([csrr(a0, CSR.mip)])).toBe(IRQ.SSI); // but it was not latched into the register
   });
 
+  it("sip shows only the delegated bits of mip (§4.1.3)", () => {
+    h.set("S_MIP", IRQ.SSI | IRQ.STI | IRQ.SEI);
+    h.set("S_MIDELEG", IRQ.STI);
+    expect(run([csrr(a0, CSR.sip)])).toBe(IRQ.STI);
+    h.set("S_MIDELEG", 0n);
+    expect(run([csrr(a0, CSR.sip)])).toBe(0n);
+  });
+
   it("sip: only SSIP is writable, and only when delegated (§4.1.3)", () => {
     h.setX(a1, -1n);
     h.setX(a2, IRQ.SSI | IRQ.STI | IRQ.SEI);

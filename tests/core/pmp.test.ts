@@ -3,7 +3,7 @@
 // Each hart starts with every PMP entry off; entry 15 (lowest priority) gives the code
 // pages RWX where a test runs S/U code.
 import { describe, it, expect, beforeEach } from "vitest";
-import { asm, csrr, csrw, csrs, csrc, ld, sd, jr, nop } from "../support/asm.js";
+import { asm, csrr, csrw, csrs, csrc, ld, jr, nop } from "../support/asm.js";
 import { Hart, CODE, DATA, MTVEC } from "../support/hart.js";
 import { PageTables } from "../support/pagetable.js";
 import { expectMTrap, expectRan } from "../support/checks.js";
@@ -91,6 +91,9 @@ describe("address matching (§3.7.1.3)", () => {
     expect(access("sd", DATA + 0x78)).toBe("ok");
     expect(access("ld", DATA + 0x80)).toBe(CAUSE.LOAD_ACCESS);
     expect(access("ld", DATA + 0x38)).toBe(CAUSE.LOAD_ACCESS);
+    // byte-exact bounds
+    expect([access("lb", DATA + 0x3f), access("lb", DATA + 0x40), access("lb", DATA + 0x7f), access("lb", DATA + 0x80)])
+      .toEqual([CAUSE.LOAD_ACCESS, "ok", "ok", CAUSE.LOAD_ACCESS]);
   });
 
   it("TOR in entry 0 starts at address 0", () => {

@@ -315,8 +315,8 @@ export function operands(name: string, bits: number): Operands {
 export function compressedReserved(name: string, bits: number): boolean {
   const e = encoding(name);
   const f = cForm(e);
-  for (const [n, r] of Object.entries(f.regs) as [keyof CForm["regs"], CReg][]) {
-    if (r.nz && ((bits >>> r.lo) & 31) === 0 && n) return true;
+  for (const r of Object.values(f.regs)) {
+    if (r.nz && ((bits >>> r.lo) & 31) === 0) return true;
   }
   return f.imm?.nz === true && decodeImm(f.imm, bits) === 0;
 }

@@ -20,7 +20,7 @@ export const MTVEC = RAM_BASE + 0x1000; // M trap vector page: every word jumps 
 export const STVEC = RAM_BASE + 0x2000; // S trap vector page: the same
 export const HANDLER = RAM_BASE + 0x3000; // free page for trap handlers a test writes
 export const DATA = RAM_BASE + 0x4_0000; // data pages
-export const SCRATCH = RAM_BASE + RAM_SIZE - 0x1000; // the harness's own csrr/csrw slot
+export const SCRATCH = RAM_BASE + RAM_SIZE - 0x1000; // the harness's own csrr/csrw slot (last RAM page)
 
 /** `jal x0, 0`: an instruction that jumps to itself, so a trap's target stays in pc. */
 export const SELF_LOOP = 0x0000_006f;
@@ -116,6 +116,7 @@ export class Hart {
   get pc(): bigint { return this.core.getPc(0); }
   set pc(v: Num) { this.core.setPc(0, BigInt.asUintN(64, big(v))); }
   get priv(): number { return this.core.getPriv(0); }
+  /** Sets the privilege and drops the TLBs (exec() sets it without dropping them). */
   set priv(p: number) { this.core.setPriv(0, p); }
   get runState(): number { return this.core.getRunState(0); }
 
@@ -156,13 +157,15 @@ export class Hart {
 
   /**
    * Places `words` at `at` (default CODE), starts there in privilege `priv` (default M)
-   * and runs `steps` instructions (default: as many as there are words).
+   * and runs `steps` instructions (default: as many as there are words). The TLBs are left
+   * as they are (the core keeps one set per privilege), so what earlier runs cached stays
+   * cached and tests of sfence.vma/satp can see stale translations.
    */
   exec(words: readonly number[], opts: { priv?: number; at?: Num; steps?: number } = {}): ReasonCode {
     const at = opts.at ?? CODE;
     this.load(at, words);
     this.pc = at;
-    this.priv = opts.priv ?? PRIV.M;
+    this.core.write64(this.core.slot(0, this.layout.S_PRIV), BigInt(opts.priv ?? PRIV.M));
     return this.step(opts.steps ?? words.length);
   }
 
@@ -181,9 +184,10 @@ export class Hart {
     const privSlot = this.core.slot(0, L.S_PRIV), stateSlot = this.core.slot(0, L.S_RUNSTATE);
     const pc = this.pc, priv = this.core.read64(privSlot), state = this.core.read64(stateSlot), saved = this.x(reg);
     const trap = this.mtrap;
-    this.write32(SCRATCH, word);
+    const at = RAM_BASE + this.core.ramSize - 0x1000; // SCRATCH with the default RAM size
+    this.write32(at, word);
     this.setX(reg, value);
-    this.core.setPc(0, BigInt(SCRATCH));
+    this.core.setPc(0, BigInt(at));
     this.core.write64(privSlot, BigInt(PRIV.M));
     this.core.write64(stateSlot, BigInt(RunState.Active));
     this.step(1);
@@ -192,7 +196,7 @@ export class Hart {
     this.core.write64(privSlot, priv);
     this.core.write64(stateSlot, state);
     this.setX(reg, saved);
-    if (after !== BigInt(SCRATCH + 4)) {
+    if (after !== BigInt(at + 4)) {
       const now = this.mtrap;
       throw new Error(`harness: CSR access 0x${word.toString(16)} trapped (mcause ${now.cause}, was ${trap.cause})`);
     }
