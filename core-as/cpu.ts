@@ -18,6 +18,7 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
+import { jitProbe, jitThreshold, JIT_NONE, JIT_MAX_INSNS } from "./jit";
 
 const HASH: u32 = 0x9e37_79b1;
 
@@ -50,9 +51,13 @@ function runHart(budget: i32): void {
   let codeValid = false;
   let codePage: u64 = 0;
   let codeHost: u32 = 0;
+  // Where control lands (after a jump, a taken branch, a trap or a translated block) the
+  // block map is probed for compiled code.
+  let probe = true;
   while (remaining > 0) {
     if (attention) {
       codeValid = false;
+      probe = true;
       clearAttention();
       if (stopReason != REASON_BUDGET) break;
       const state = load<u64>(S_RUNSTATE);
@@ -68,12 +73,15 @@ function runHart(budget: i32): void {
     }
     store<u64>(XREG, 0);
     let raw: u32;
+    let at: u32 = 0; // host address of the instruction, when it came from a code page
     const offset = pc - codePage;
     if (codeValid && offset < 0xffe) {
-      raw = load<u32>(codeHost + <u32>offset);
+      at = codeHost + <u32>offset;
+      raw = load<u32>(at);
     } else {
       const host = tlbLookup(KIND_X, pc, 2);
       if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
+        at = host;
         raw = load<u32>(host);
         codePage = pc & ~(<u64>0xfff);
         codeHost = host & ~0xfff;
@@ -87,18 +95,34 @@ function runHart(budget: i32): void {
         }
       }
     }
+    if (probe && at != 0 && jitThreshold != 0) {
+      const fn = jitProbe(at);
+      probe = fn == JIT_NONE; // nothing compiled here: look again after this instruction
+      if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
+        call_indirect<void>(fn);
+        probe = true;
+        if (trapped) {
+          trappedInstruction();
+          codeValid = false;
+        }
+        continue;
+      }
+    }
     const key = (raw & 3) == 3 ? raw : raw & 0xffff;
     const entry = DCACHE + (((key * HASH) >> (32 - DCACHE_BITS)) << 4);
     if (load<u32>(entry) != key) fillEntry(entry, key);
     const info = load<u32>(entry + 4);
-    setNpc(pc + <u64>(info >> 8));
+    const next = pc + <u64>(info >> 8);
+    setNpc(next);
     setInsnBits(key);
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();
       codeValid = false;
+      probe = true;
       continue;
     }
+    if (npc != next) probe = true;
     setPc(npc);
     retireOne();
   }

@@ -6,16 +6,18 @@ import {
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_DATA_TLB, JIT_END, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
 } from "./layout";
 import { configure, requestAttention, hartCount } from "./state";
 import { runAll, lastHart } from "./cpu";
 import { resetHart, clearAllHarts, loadHart, slotOf } from "./hart";
 import { flushAllTlbs } from "./tlb";
+import { jitClear } from "./jit";
 import { peekInstruction } from "./mmu";
 import { requestStop, STOP_HOST } from "./env";
 import { setSbiEnabled } from "./sbi";
 import { ENVCFG_STCE } from "./trap";
-import { decode16, decode32 } from "./gen/decode";
+import { decode16, decode32, dImm } from "./gen/decode";
 import { expandCompressed as expandC } from "./rvc";
 
 export {
@@ -24,7 +26,18 @@ export {
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_DATA_TLB, JIT_END, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
 };
+
+// The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
+export { pc, trapped, attention } from "./state";
+export { remaining } from "./counters";
+export { jitInstall, jitInvalidate, jitFlush, setJitThreshold } from "./jit";
+export { jitLoad, jitStore } from "./jit-helpers";
+export {
+  mulh as jitMulh, mulhsu as jitMulhsu, mulhu as jitMulhu, div as jitDiv, divu as jitDivu, rem as jitRem,
+  remu as jitRemu, divw as jitDivw, divuw as jitDivuw, remw as jitRemw, remuw as jitRemuw,
+} from "./rv64m";
 
 /** Where the core's own data ends (the host checks it lies below HART). */
 export function heapBase(): u32 { return <u32>__heap_base; }
@@ -35,6 +48,7 @@ export function init(harts: u32, ramBytes: u32): void {
   clearAllHarts();
   memory.fill(SHARED, 0, SHARED_END - SHARED);
   memory.fill(DCACHE, 0, DCACHE_SIZE);
+  jitClear();
   flushAllTlbs(MAX_HARTS);
   for (let h: u32 = 0; h < harts; h++) resetHart(h, 0x8000_0000);
 }
@@ -108,4 +122,10 @@ export function decodeOp(bits: u32): u32 {
     return w != 0 ? decode32(w) : 0;
   }
   return decode32(bits);
+}
+
+/** The immediate the decoder gives a 32-bit instruction (as the interpreter sees it). */
+export function decodeImm(w: u32): i32 {
+  decode32(w);
+  return <i32>dImm;
 }

@@ -81,6 +81,22 @@ export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;
 export const DCACHE_BITS: u32 = 16;
 export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
 
+/**
+ * The translation tier (core-as/jit.ts, host-ts/jit/): a map from the host address of a
+ * block's first instruction to its compiled function, the queue of blocks that got hot,
+ * and one word per RAM page: a write generation (bits 1..31) and "holds compiled code" (bit 0).
+ */
+export const JIT_MAP: u32 = DCACHE + DCACHE_SIZE;
+export const JIT_MAP_BITS: u32 = 16;
+export const JIT_MAP_SIZE: u32 = (1 << JIT_MAP_BITS) * 16;
+export const JIT_QUEUE: u32 = JIT_MAP + JIT_MAP_SIZE; // u32 count, then host addresses
+export const JIT_QUEUE_MAX: u32 = 255;
+export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
+export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
+/** The data TLB set in use, kept in memory for translated code (tlb.ts keeps it current). */
+export const JIT_DATA_TLB: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+export const JIT_END: u32 = JIT_DATA_TLB + 8;
+
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;
 export const RAM_BASE: u64 = 0x8000_0000;
@@ -92,6 +108,7 @@ export const REASON_HTIF: i32 = 2; // the guest wrote tohost
 export const REASON_STOP: i32 = 3; // the host asked to stop (e.g. a device powered off)
 export const REASON_SBI: i32 = 4; // an SBI call for the host's firmware
 export const REASON_FATAL: i32 = 5;
+export const REASON_JIT: i32 = 6; // blocks are waiting to be translated
 
 /** Hart run states. */
 export const RUN_ACTIVE: u64 = 0;

@@ -12,6 +12,7 @@ import { pmpAllows, pmpPageUniform, PERM_R, PERM_W, PERM_X } from "./pmp";
 import { tlbLookup, tlbFill, KIND_R, KIND_W, KIND_X } from "./tlb";
 import { clintRead, clintWrite, CLINT_BASE, CLINT_SIZE } from "./clint";
 import { mmioRead, mmioWrite, htifWritten } from "./env";
+import { noteCodeWrite } from "./jit";
 
 export const ACC_FETCH: u32 = 0;
 export const ACC_LOAD: u32 = 1;
@@ -215,6 +216,7 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
   const pa = xPa;
   if (inRam(pa, size)) {
     const host = ramHost(pa);
+    noteCodeWrite(host);
     storeSized(host, size, v);
     const tohost = load<u64>(SH_TOHOST);
     const page = pa & ~(<u64>0xfff);
@@ -243,7 +245,9 @@ export function amoAddress(va: u64, size: u64): u32 {
     raiseException(CAUSE_STORE_ACCESS, va);
     return 0;
   }
-  return ramHost(xPa);
+  const target = ramHost(xPa);
+  noteCodeWrite(target);
+  return target;
 }
 
 /** Host address for an LR (aligned load that must be in RAM), or 0 after a fault. */

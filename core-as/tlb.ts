@@ -3,7 +3,7 @@
 // compare: a misaligned address never matches and takes the slow path.
 import {
   TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
-  TLB_ENTRIES, S_MSTATUS,
+  TLB_ENTRIES, S_MSTATUS, JIT_DATA_TLB,
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
 
@@ -38,6 +38,7 @@ export function selectTlbs(): void {
   let p = priv;
   if (p == PRIV_M && (status & MPRV) != 0) p = <u32>((status >> 11) & 3);
   dataTlb = hartTlbs + setOf(p, (status & SUM) != 0) * TLB_SET_SIZE;
+  store<u32>(JIT_DATA_TLB, dataTlb);
 }
 
 // @ts-ignore: decorator

@@ -1,10 +1,14 @@
 // Loads core.wasm over one imported memory and gives the host typed access to hart
 // state. The layout numbers come from the core's own exports (core-as/layout.ts).
 
+import { JitTier, type JitCoreExports } from "./jit/tier.js";
+
 export const RAM_BASE = 0x8000_0000;
 
 /** REASON_* codes of run() (core-as/layout.ts). */
 export const Reason = { Budget: 0, Idle: 1, Htif: 2, Stop: 3, Sbi: 4, Fatal: 5 } as const;
+/** run() stopped so queued blocks get compiled; Core.run() handles it and reports Budget. */
+const REASON_JIT = 6;
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];
 export const RunState = { Active: 0, Wfi: 1, Stopped: 2 } as const;
 export const Priv = { U: 0, S: 1, M: 3 } as const;
@@ -29,6 +33,7 @@ interface CoreExports {
   expandCompressed(h: number): number;
   stoppedHart(): number;
   decodeOp(bits: number): number;
+  jitInvalidate(offset: number, len: number): void;
   [name: string]: unknown;
 }
 
@@ -39,6 +44,7 @@ const LAYOUT_NAMES = [
   "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
+  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_DATA_TLB", "JIT_END", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;
@@ -62,7 +68,11 @@ export class Core {
     this.refreshViews();
   }
 
-  static async create(wasm: BufferSource | WebAssembly.Module, opts: { ramBytes: number; harts: number; mmio: MmioHandler }): Promise<Core> {
+  /**
+   * `jit`: how many times control must reach a block before it is compiled to WebAssembly
+   * (0 = interpret only, the default here; machines turn it on).
+   */
+  static async create(wasm: BufferSource | WebAssembly.Module, opts: { ramBytes: number; harts: number; mmio: MmioHandler; jit?: number }): Promise<Core> {
     const { ramBytes, harts } = opts;
     if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0 || ramBytes > MAX_RAM) {
       throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to ${MAX_RAM / 2 ** 20} MiB`);
@@ -88,7 +98,11 @@ export class Core {
     const needed = layout.RAM_OFFSET + ramBytes;
     memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
     x.init(harts, ramBytes);
-    return new Core(x, memory, layout, harts, ramBytes);
+    const core = new Core(x, memory, layout, harts, ramBytes);
+    const threshold = opts.jit ?? 0;
+    if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError("the JIT threshold must be a whole number (0 = off)");
+    if (threshold > 0) core.jit = new JitTier(x as unknown as JitCoreExports, layout, threshold);
+    return core;
   }
 
   private refreshViews(): void {
@@ -96,8 +110,12 @@ export class Core {
     this.bytes = new Uint8Array(this.memory.buffer);
   }
 
-  /** Guest RAM as a view (no copy). */
+  /** The translation tier, when on. */
+  jit: JitTier | null = null;
+
+  /** Guest RAM as a view (no copy). Whoever writes through it may change code: translations go. */
   ram(): Uint8Array {
+    this.jit?.flush();
     return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET, this.ramSize);
   }
 
@@ -105,10 +123,15 @@ export class Core {
   ramView(pa: number, len: number): Uint8Array | null {
     const off = pa - RAM_BASE;
     if (!Number.isSafeInteger(off) || off < 0 || len < 0 || off + len > this.ramSize) return null;
+    if (this.jit) this.x.jitInvalidate(off, len); // DMA and loaders write through these views
     return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET + off, len);
   }
 
-  run(budget: number): ReasonCode { return this.x.run(budget | 0) as ReasonCode; }
+  run(budget: number): ReasonCode {
+    const reason = this.x.run(budget | 0);
+    if (this.jit) this.jit.compileQueued();
+    return (reason === REASON_JIT ? Reason.Budget : reason) as ReasonCode;
+  }
   stop(): void { this.x.stop(); }
   setExternalInterrupt(ctx: number, level: boolean): void { this.x.setExternalInterrupt(ctx, level ? 1 : 0); }
   enableBuiltinSbi(on: boolean): void { this.x.enableBuiltinSbi(on ? 1 : 0); }

@@ -36,7 +36,15 @@ export interface MachineOptions {
   log?: (line: string) => void;
   /** Exit instead of restarting when the guest reboots. */
   noReboot?: boolean;
+  /**
+   * Visits to a block before it is compiled to WebAssembly; 0 interprets everything.
+   * Default DEFAULT_JIT_THRESHOLD.
+   */
+  jit?: number;
 }
+
+/** Low enough that loops compile within their first milliseconds, high enough to skip cold code. */
+export const DEFAULT_JIT_THRESHOLD = 64;
 
 export interface LinuxBoot {
   kernel: Kernel;
@@ -85,6 +93,7 @@ export class Machine {
       ramBytes: opts.ramBytes,
       harts: opts.harts,
       mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
+      jit: opts.jit ?? DEFAULT_JIT_THRESHOLD,
     });
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     let machine: Machine | null = null;

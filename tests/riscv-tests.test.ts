@@ -24,12 +24,16 @@ describe("riscv-tests", () => {
     expect(tests.length).toBe(244);
   });
 
-  it.each(tests)("%s", async (name) => {
-    const output: number[] = [];
-    const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b) });
-    machine.loadBareMetal(parseElf(readFileSync(join(SUITE, name)), name), name);
-    const exit = await machine.run({ timeoutMs: 20_000 });
-    expect(exit.reason).toBe("htif");
-    expect(exit.status, `failed test case ${exit.status}`).toBe(0);
+  // Twice: interpreted only, and with every block compiled the first time control reaches it.
+  describe.each([["interpreter", 0], ["jit", 1]])("%s", (_mode, jit) => {
+    it.each(tests)("%s", async (name) => {
+      const output: number[] = [];
+      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b), jit });
+      machine.loadBareMetal(parseElf(readFileSync(join(SUITE, name)), name), name);
+      const exit = await machine.run({ timeoutMs: 20_000 });
+      expect(exit.reason).toBe("htif");
+      expect(exit.status, `failed test case ${exit.status}`).toBe(0);
+      if (jit > 0) expect(machine.core.jit!.stats.blocks, "blocks compiled").toBeGreaterThan(0);
+    });
   });
 });

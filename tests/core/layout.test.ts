@@ -30,7 +30,11 @@ beforeAll(async () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   const inst = await WebAssembly.instantiate(await coreModule(), { env: { memory, mmioRead: () => 0, mmioWrite: () => {} } });
   exported = new Map();
-  for (const [name, v] of Object.entries(inst.exports)) if (v instanceof WebAssembly.Global) exported.set(name, Number(v.value) >>> 0);
+  // Layout constants are UPPER_CASE; the lower-case globals (pc, trapped, ...) are live state
+  // the translation tier imports.
+  for (const [name, v] of Object.entries(inst.exports)) {
+    if (v instanceof WebAssembly.Global && /^[A-Z][A-Z0-9_]*$/.test(name)) exported.set(name, Number(v.value) >>> 0);
+  }
   heapBase = (inst.exports.heapBase as () => number)() >>> 0;
 });
 

@@ -1,0 +1,121 @@
+// The core's half of the translation tier (the host's half is host-ts/jit/). The run loop
+// probes the block map where control lands; a block that gets hot is queued for the host,
+// which compiles it to a WebAssembly function in the shared table and installs it here.
+// Blocks are keyed by the host address of their first instruction (so by physical
+// address), and a page that holds compiled code never enters a write TLB: the first store
+// to it takes the slow path, which bumps the page's generation and so retires its blocks.
+import {
+  JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
+  RAM_OFFSET, REASON_JIT, TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_W, TLB_ENTRIES,
+} from "./layout";
+import { hartCount, ramSize } from "./state";
+import { requestStop } from "./env";
+
+/** Function-table index meaning "translation found nothing to compile here". */
+export const JIT_NONE: u32 = 0xffff_ffff;
+/** The most instructions one pass through a block retires (the host's translator obeys it). */
+export const JIT_MAX_INSNS: i32 = 128;
+/** Blocks queued before the run loop stops to let the host compile them. */
+const BATCH: u32 = 32;
+const HASH: u32 = 0x9e37_79b1;
+
+/** Probes before a block is queued; 0 turns the tier off. */
+export let jitThreshold: u32 = 0;
+
+export function setJitThreshold(n: u32): void { jitThreshold = n; }
+
+// Map entries, 16 bytes: key (host address), function index (0 = none yet), hits, page word.
+// @ts-ignore: decorator
+@inline function entryOf(host: u32): u32 {
+  return JIT_MAP + (((host * HASH) >> (32 - JIT_MAP_BITS)) << 4);
+}
+// @ts-ignore: decorator
+@inline function pageWordOf(host: u32): u32 {
+  return JIT_PAGES + (((host - RAM_OFFSET) >> 12) << 2);
+}
+
+/**
+ * The compiled block starting at host address `host`: its table index, JIT_NONE when the
+ * translator gave up on it, or 0 (after counting the visit and queueing it when hot).
+ */
+export function jitProbe(host: u32): u32 {
+  const e = entryOf(host);
+  if (load<u32>(e) == host) {
+    const fn = load<u32>(e + 4);
+    if (fn != 0) {
+      if (load<u32>(e + 12) == load<u32>(pageWordOf(host))) return fn;
+      store<u32>(e + 4, 0); // the page was written since: translate again if it stays hot
+      store<u32>(e + 8, 0);
+      return 0;
+    }
+    const hits = load<u32>(e + 8) + 1;
+    store<u32>(e + 8, hits);
+    if (hits == jitThreshold) enqueue(host);
+    return 0;
+  }
+  store<u32>(e, host);
+  store<u32>(e + 4, 0);
+  store<u32>(e + 8, 1);
+  if (jitThreshold == 1) enqueue(host);
+  return 0;
+}
+
+function enqueue(host: u32): void {
+  const n = load<u32>(JIT_QUEUE);
+  if (n >= JIT_QUEUE_MAX) return;
+  store<u32>(JIT_QUEUE + 4 + (n << 2), host);
+  store<u32>(JIT_QUEUE, n + 1);
+  if (n + 1 >= BATCH) requestStop(REASON_JIT);
+}
+
+/** Records the host's translation of the block at `host` (table index, or JIT_NONE). */
+export function jitInstall(host: u32, fn: u32): void {
+  const pw = pageWordOf(host);
+  let word = load<u32>(pw);
+  if ((word & 1) == 0) {
+    word |= 1;
+    store<u32>(pw, word);
+    flushWriteTlbs();
+  }
+  const e = entryOf(host);
+  store<u32>(e, host);
+  store<u32>(e + 4, fn);
+  store<u32>(e + 8, 0);
+  store<u32>(e + 12, word);
+}
+
+/** A store is about to change the RAM byte at host address `host`. */
+// @ts-ignore: decorator
+@inline export function noteCodeWrite(host: u32): void {
+  const pw = pageWordOf(host);
+  const word = load<u32>(pw);
+  if (word & 1) store<u32>(pw, word + 1); // odd + 1: the generation moves on, the flag clears
+}
+
+/** Someone other than a hart (DMA, the host's loaders) wrote RAM [offset, offset+len). */
+export function jitInvalidate(offset: u32, len: u32): void {
+  if (len == 0 || <u64>offset >= ramSize) return;
+  let end = <u64>offset + <u64>len;
+  if (end > ramSize) end = ramSize;
+  for (let page = offset >> 12; <u64>page << 12 < end; page++) noteCodeWrite(RAM_OFFSET + (page << 12));
+}
+
+/** Forgets every translation (the host's function table is full, or RAM was reloaded). */
+export function jitFlush(): void {
+  memory.fill(JIT_MAP, 0, JIT_MAP_SIZE);
+  store<u32>(JIT_QUEUE, 0);
+}
+
+export function jitClear(): void {
+  jitFlush();
+  memory.fill(JIT_PAGES, 0, JIT_PAGES_SIZE);
+}
+
+/** Write TLB entries may point into a page that now holds code: drop them on every hart. */
+function flushWriteTlbs(): void {
+  for (let h: u32 = 0; h < hartCount; h++) {
+    for (let s: u32 = 0; s < TLB_SETS; s++) {
+      memory.fill(TLB_BASE + h * TLB_PER_HART + s * TLB_SET_SIZE + TLB_TAGS_W, 0xff, TLB_ENTRIES * 8);
+    }
+  }
+}

@@ -1,0 +1,288 @@
+// Translates one guest block (straight-line code in one page, from an entry point to the
+// first jump, unsupported instruction or page end) into the body of a WebAssembly function
+// `() -> ()` over the core's memory and globals. Conditional branches leave the block when
+// taken; one back to the entry loops inside the function. Guest registers live in wasm
+// locals for the whole block and are written back at every exit.
+//
+// The code only depends on the block's bytes, never on its virtual address: the entry pc
+// is read from the `pc` global, so a page mapped at several addresses shares one block.
+import { ENCODINGS } from "../../core-as/isa/encodings.js";
+import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
+
+/** What the translator needs from the core (decoder exports and layout). */
+export interface TranslatorCore {
+  bytes: Uint8Array; // the core's whole linear memory
+  expandCompressed(h: number): number;
+  decodeOp(bits: number): number;
+  decodeImm(word: number): number;
+  xreg: number; // address of x0
+  dataTlb: number; // address of the u32 holding the data TLB set in use
+  tlbTagsR: number;
+  tlbTagsW: number;
+  tlbAddend: number;
+  tlbEntries: number;
+  maxInsns: number;
+}
+
+/** Indices of the imports every translated module declares (see tier.ts). */
+export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3;
+export const F_LOAD = 0, F_STORE = 1;
+/** M-extension helpers, imported in this order after F_STORE. */
+export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
+const F_M0 = 2;
+
+// Locals: the entry pc, x1..x31, then scratch.
+const L_BASE = 0;
+const L_VA = 32;
+const L_SLOT = 33;
+const L_TLB = 34;
+export const LOCALS: [number, ValType][] = [[33, I64], [2, I32]]; // 0..32 i64, 33..34 i32
+
+interface Insn {
+  off: number; // byte offset from the block entry
+  len: number;
+  name: string;
+  rd: number;
+  rs1: number;
+  rs2: number;
+  imm: number;
+}
+
+const LOADS: Record<string, [size: number, op: number, signExtend: boolean]> = {
+  lb: [1, Op.i64_load8_s, true], lh: [2, Op.i64_load16_s, true], lw: [4, Op.i64_load32_s, true],
+  ld: [8, Op.i64_load, false], lbu: [1, Op.i64_load8_u, false], lhu: [2, Op.i64_load16_u, false],
+  lwu: [4, Op.i64_load32_u, false],
+};
+const SIGN_EXTEND: Record<number, number> = { 1: 0xc2, 2: 0xc3, 4: 0xc4 }; // i64.extend{8,16,32}_s
+const STORES: Record<string, [size: number, op: number]> = {
+  sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store],
+};
+const BRANCHES: Record<string, number> = {
+  beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u,
+};
+const ALU_RR: Record<string, number[]> = {
+  add: [Op.i64_add], sub: [Op.i64_sub], sll: [Op.i64_shl], srl: [Op.i64_shr_u], sra: [Op.i64_shr_s],
+  xor: [Op.i64_xor], or: [Op.i64_or], and: [Op.i64_and], mul: [Op.i64_mul],
+  slt: [Op.i64_lt_s, Op.i64_extend_i32_u], sltu: [Op.i64_lt_u, Op.i64_extend_i32_u],
+  addw: [Op.i64_add, Op.i64_extend32_s], subw: [Op.i64_sub, Op.i64_extend32_s], mulw: [Op.i64_mul, Op.i64_extend32_s],
+};
+const ALU_RI: Record<string, number[]> = {
+  addi: [Op.i64_add], xori: [Op.i64_xor], ori: [Op.i64_or], andi: [Op.i64_and],
+  slti: [Op.i64_lt_s, Op.i64_extend_i32_u], sltiu: [Op.i64_lt_u, Op.i64_extend_i32_u],
+  slli: [Op.i64_shl], srli: [Op.i64_shr_u], srai: [Op.i64_shr_s],
+  addiw: [Op.i64_add, Op.i64_extend32_s], slliw: [Op.i64_shl, Op.i64_extend32_s],
+};
+/** 32-bit shifts: done on i32 (whose shift counts wasm masks to 5 bits, as RV64 does). */
+const SHIFT_W: Record<string, number> = {
+  sllw: Op.i32_shl, srlw: Op.i32_shr_u, sraw: Op.i32_shr_s, srliw: Op.i32_shr_u, sraiw: Op.i32_shr_s,
+};
+const ENDS_BLOCK = new Set(["jal", "jalr"]);
+
+function supported(name: string): boolean {
+  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI ||
+    name in SHIFT_W || (M_HELPERS as readonly string[]).includes(name) ||
+    name === "lui" || name === "auipc" || name === "jal" || name === "jalr" || name === "fence";
+}
+
+/** Decodes the block at host address `entry`; empty when its first instruction is not translatable. */
+export function decodeBlock(core: TranslatorCore, entry: number): Insn[] {
+  const pageEnd = (entry | 0xfff) + 1;
+  const out: Insn[] = [];
+  const m = core.bytes;
+  for (let at = entry; out.length < core.maxInsns && at + 2 <= pageEnd;) {
+    const lo = m[at] | (m[at + 1] << 8);
+    let word: number;
+    let len: number;
+    if ((lo & 3) !== 3) {
+      word = core.expandCompressed(lo);
+      len = 2;
+      if (word === 0) break;
+    } else {
+      if (at + 4 > pageEnd) break;
+      word = (lo | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
+      len = 4;
+    }
+    const op = core.decodeOp(word);
+    if (op === 0) break;
+    const name = ENCODINGS[op - 1].name;
+    if (!supported(name)) break;
+    out.push({
+      off: at - entry, len, name, rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31,
+      imm: core.decodeImm(word),
+    });
+    at += len;
+    if (ENDS_BLOCK.has(name)) break;
+  }
+  return out;
+}
+
+/** Registers a block reads or writes (for the prologue and the write-backs). */
+function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const i of insns) {
+    const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :
+      i.name in ALU_RI || i.name in LOADS || i.name === "jalr" || i.name === "srliw" || i.name === "sraiw" ? [i.rs1] : [i.rs1, i.rs2];
+    for (const r of reads) if (r !== 0) used.add(r);
+    const writes = !(i.name in STORES || i.name in BRANCHES || i.name === "fence");
+    if (writes && i.rd !== 0) {
+      used.add(i.rd);
+      written.add(i.rd);
+    }
+  }
+  return { used: [...used].sort((a, b) => a - b), written: [...written].sort((a, b) => a - b) };
+}
+
+/** The function body for `insns` (from decodeBlock, not empty). */
+export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
+  const f = new FuncBody();
+  const { used, written } = registerUse(insns);
+  const n = insns.length;
+  const end = insns[n - 1].off + insns[n - 1].len;
+  const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES);
+  const rs = (r: number) => (r === 0 ? f.i64(0n) : f.get(r));
+  const setRd = (r: number) => (r === 0 ? f.op(Op.drop) : f.set(r));
+  const pcAt = (off: number) => { f.get(L_BASE); if (off !== 0) f.i64(BigInt(off)).op(Op.i64_add); };
+  const spend = (k: number) => {
+    if (k === 0) return;
+    f.gget(G_REMAINING).i32(k).op(Op.i32_sub).gset(G_REMAINING);
+  };
+  const writeBack = () => { for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r); };
+  /** Leaves with the next pc on the stack's top already emitted by `target`. */
+  const exit = (target: () => void, retired: number) => {
+    writeBack();
+    target();
+    f.gset(G_PC);
+    spend(retired);
+    f.op(Op.return);
+  };
+  const trapExit = (retired: number) => {
+    writeBack();
+    spend(retired);
+    f.op(Op.return);
+  };
+  /** Taken edge `depth` levels below the loop: loop again while budget and attention allow. */
+  const toEntry = (retired: number, depth: number) => {
+    spend(retired);
+    f.gget(G_REMAINING).i32(n).op(Op.i32_lt_s).gget(G_ATTENTION).op(Op.i32_or).op(Op.i32_eqz);
+    f.op(Op.br_if).u32(depth);
+    exit(() => f.get(L_BASE), 0);
+  };
+  /**
+   * A slow-path access may have touched a device that wants the run loop's attention (an
+   * interrupt line, tohost, a stop): leave right after this instruction, as the interpreter
+   * would. Only slow paths set it, so the check costs one global read per access.
+   */
+  const stopIfAttention = (i: Insn, index: number) => {
+    f.gget(G_ATTENTION).open(Op.if);
+    exit(() => pcAt(i.off + i.len), index + 1);
+    f.end();
+  };
+  const tlbSlot = (kindTags: number) => {
+    f.get(L_VA).i64(9n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
+      .get(L_TLB).op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, kindTags);
+  };
+  const effectiveAddress = (i: Insn) => {
+    rs(i.rs1);
+    if (i.imm !== 0) f.i64(BigInt(i.imm)).op(Op.i64_add);
+    f.set(L_VA);
+  };
+  const tagMatches = (size: number) => {
+    f.get(L_VA).i64(BigInt.asIntN(64, ~0xfffn | BigInt(size - 1))).op(Op.i64_and).op(Op.i64_eq);
+  };
+  const hostAddress = (kindTags: number) => {
+    f.get(L_VA).get(L_SLOT).mem(Op.i64_load, 3, core.tlbAddend + kindTags).op(Op.i64_add).op(Op.i32_wrap_i64);
+  };
+
+  // Prologue.
+  f.gget(G_PC).set(L_BASE);
+  if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.dataTlb).set(L_TLB);
+  for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
+  f.open(Op.loop);
+
+  let ended = false;
+  insns.forEach((i, index) => {
+    const name = i.name;
+    if (name in ALU_RR) {
+      if (i.rd === 0) return;
+      rs(i.rs1); rs(i.rs2);
+      for (const op of ALU_RR[name]) f.op(op);
+      f.set(i.rd);
+    } else if (name in ALU_RI) {
+      if (i.rd === 0) return;
+      rs(i.rs1); f.i64(BigInt(i.imm));
+      for (const op of ALU_RI[name]) f.op(op);
+      f.set(i.rd);
+    } else if (name in SHIFT_W) {
+      if (i.rd === 0) return;
+      rs(i.rs1); f.op(Op.i32_wrap_i64);
+      if (name === "srliw" || name === "sraiw") f.i32(i.imm & 31);
+      else { rs(i.rs2); f.op(Op.i32_wrap_i64); }
+      f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
+    } else if ((M_HELPERS as readonly string[]).includes(name)) {
+      if (i.rd === 0) return;
+      rs(i.rs1); rs(i.rs2);
+      f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
+    } else if (name === "lui") {
+      if (i.rd !== 0) f.i64(BigInt(i.imm)).set(i.rd);
+    } else if (name === "auipc") {
+      if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
+    } else if (name === "fence") {
+      // Harts interleave only between run() slices, so ordering is already total.
+    } else if (name in LOADS) {
+      const [size, load, signed] = LOADS[name];
+      effectiveAddress(i);
+      tlbSlot(core.tlbTagsR);
+      tagMatches(size);
+      f.open(Op.if, I64);
+      hostAddress(core.tlbTagsR);
+      f.mem(load, 0, 0);
+      f.op(Op.else);
+      pcAt(i.off); f.gset(G_PC);
+      f.get(L_VA).i32(size).call(F_LOAD);
+      f.gget(G_TRAPPED).open(Op.if); trapExit(index); f.end();
+      if (signed) f.op(SIGN_EXTEND[size]);
+      f.end();
+      setRd(i.rd);
+      stopIfAttention(i, index);
+    } else if (name in STORES) {
+      const [size, store] = STORES[name];
+      effectiveAddress(i);
+      tlbSlot(core.tlbTagsW);
+      tagMatches(size);
+      f.open(Op.if);
+      hostAddress(core.tlbTagsW);
+      rs(i.rs2);
+      f.mem(store, 0, 0);
+      f.op(Op.else);
+      pcAt(i.off); f.gset(G_PC);
+      f.get(L_VA).i32(size); rs(i.rs2); f.call(F_STORE);
+      f.gget(G_TRAPPED).open(Op.if); trapExit(index); f.end();
+      f.end();
+      stopIfAttention(i, index);
+    } else if (name in BRANCHES) {
+      rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
+      f.open(Op.if);
+      const target = i.off + i.imm;
+      if (target === 0) toEntry(index + 1, 1);
+      else exit(() => pcAt(target), index + 1);
+      f.end();
+    } else if (name === "jal") {
+      if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+      const target = i.off + i.imm;
+      if (target === 0) toEntry(index + 1, 0);
+      else exit(() => pcAt(target), index + 1);
+      ended = true;
+    } else if (name === "jalr") {
+      rs(i.rs1); f.i64(BigInt(i.imm)).op(Op.i64_add).i64(-2n).op(Op.i64_and).set(L_VA);
+      if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+      exit(() => f.get(L_VA), index + 1);
+      ended = true;
+    } else {
+      throw new Error(`translator: no rule for ${name}`);
+    }
+  });
+  if (!ended) exit(() => pcAt(end), n);
+  f.end(); // loop
+  return f;
+}

@@ -1,0 +1,194 @@
+// A small WebAssembly binary writer: just the sections and instructions the translator
+// uses (binary format of the WebAssembly core spec, §5).
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+const FUNC = 0x60;
+const EMPTY = 0x40;
+
+export type ValType = typeof I32 | typeof I64;
+export interface FuncType { params: ValType[]; results: ValType[] }
+
+/** Opcodes, by their names in the text format. */
+export const Op = {
+  unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d,
+  return: 0x0f, call: 0x10, drop: 0x1a, select: 0x1b,
+  local_get: 0x20, local_set: 0x21, local_tee: 0x22, global_get: 0x23, global_set: 0x24,
+  i32_load: 0x28, i64_load: 0x29, i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32,
+  i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35, i64_store: 0x37, i64_store8: 0x3c,
+  i64_store16: 0x3d, i64_store32: 0x3e,
+  i32_const: 0x41, i64_const: 0x42,
+  i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_gt_s: 0x4a, i32_le_s: 0x4c,
+  i64_eqz: 0x50, i64_eq: 0x51, i64_ne: 0x52, i64_lt_s: 0x53, i64_lt_u: 0x54, i64_ge_s: 0x59, i64_ge_u: 0x5a,
+  i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_and: 0x71, i32_or: 0x72, i32_shl: 0x74,
+  i32_shr_s: 0x75, i32_shr_u: 0x76,
+  i64_add: 0x7c, i64_sub: 0x7d, i64_mul: 0x7e, i64_and: 0x83, i64_or: 0x84, i64_xor: 0x85,
+  i64_shl: 0x86, i64_shr_s: 0x87, i64_shr_u: 0x88,
+  i32_wrap_i64: 0xa7, i64_extend_i32_s: 0xac, i64_extend_i32_u: 0xad, i64_extend32_s: 0xc4,
+} as const;
+
+/** Growable byte buffer with LEB128 writers. */
+export class Bytes {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  byte(b: number): this {
+    if (this.length === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = b;
+    return this;
+  }
+  bytes(src: ArrayLike<number>): this {
+    let size = this.buf.length;
+    while (this.length + src.length > size) size *= 2;
+    if (size !== this.buf.length) {
+      const bigger = new Uint8Array(size);
+      bigger.set(this.buf.subarray(0, this.length));
+      this.buf = bigger;
+    }
+    this.buf.set(src, this.length);
+    this.length += src.length;
+    return this;
+  }
+  u32(v: number): this {
+    v >>>= 0;
+    do {
+      const b = v & 0x7f;
+      v >>>= 7;
+      this.byte(v !== 0 ? b | 0x80 : b);
+    } while (v !== 0);
+    return this;
+  }
+  /** Signed LEB128 of a 64-bit value. */
+  s64(v: bigint): this {
+    v = BigInt.asIntN(64, v);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      const done = (v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0);
+      this.byte(done ? b : b | 0x80);
+      if (done) return this;
+    }
+  }
+  s32(v: number): this {
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.byte(done ? b : b | 0x80);
+      if (done) return this;
+    }
+  }
+  name(s: string): this {
+    const utf8 = new TextEncoder().encode(s);
+    return this.u32(utf8.length).bytes(utf8);
+  }
+  /** Appends another buffer prefixed by its length (sections, function bodies). */
+  sized(inner: Bytes): this {
+    return this.u32(inner.length).bytes(inner.view());
+  }
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** A function body: locals and instructions. */
+export class FuncBody extends Bytes {
+  op(code: number): this { return this.byte(code); }
+  i32(v: number): this { return this.byte(Op.i32_const).s32(v); }
+  i64(v: bigint): this { return this.byte(Op.i64_const).s64(v); }
+  get(local: number): this { return this.byte(Op.local_get).u32(local); }
+  set(local: number): this { return this.byte(Op.local_set).u32(local); }
+  tee(local: number): this { return this.byte(Op.local_tee).u32(local); }
+  gget(global: number): this { return this.byte(Op.global_get).u32(global); }
+  gset(global: number): this { return this.byte(Op.global_set).u32(global); }
+  call(func: number): this { return this.byte(Op.call).u32(func); }
+  /** A load or store with its memarg (alignment log2, constant offset). */
+  mem(code: number, alignLog2: number, offset: number): this { return this.byte(code).u32(alignLog2).u32(offset); }
+  /** `if`/`block`/`loop` with no result, or with one. */
+  open(code: typeof Op.if | typeof Op.block | typeof Op.loop, result?: ValType): this {
+    return this.byte(code).byte(result ?? EMPTY);
+  }
+  end(): this { return this.byte(Op.end); }
+}
+
+export interface Import {
+  module: string;
+  name: string;
+  kind: "func" | "memory" | "global";
+  type?: number; // func: type index
+  valType?: ValType; // global
+  mutable?: boolean;
+}
+
+/** Assembles a module: types, imports, functions (all exported as f<index>). */
+export class ModuleWriter {
+  private types: FuncType[] = [];
+  private imports: Import[] = [];
+  private funcs: { type: number; locals: [number, ValType][]; body: FuncBody }[] = [];
+  private importedFuncs = 0;
+  private importedGlobals = 0;
+
+  type(t: FuncType): number {
+    const key = JSON.stringify(t);
+    const i = this.types.findIndex((x) => JSON.stringify(x) === key);
+    if (i >= 0) return i;
+    this.types.push(t);
+    return this.types.length - 1;
+  }
+  /** Adds an import; returns its index in the function or global index space. */
+  import(imp: Import): number {
+    this.imports.push(imp);
+    if (imp.kind === "func") return this.importedFuncs++;
+    if (imp.kind === "global") return this.importedGlobals++;
+    return 0;
+  }
+  /** Adds a function; returns its position among the defined functions (its export is f<n>). */
+  func(type: number, locals: [number, ValType][], body: FuncBody): number {
+    this.funcs.push({ type, locals, body });
+    return this.funcs.length - 1;
+  }
+  get funcCount(): number { return this.funcs.length; }
+
+  bytes(): Uint8Array {
+    const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const section = (id: number, content: Bytes) => out.byte(id).sized(content);
+
+    const types = new Bytes().u32(this.types.length);
+    for (const t of this.types) {
+      types.byte(FUNC).u32(t.params.length).bytes(t.params).u32(t.results.length).bytes(t.results);
+    }
+    section(1, types);
+
+    const imports = new Bytes().u32(this.imports.length);
+    for (const imp of this.imports) {
+      imports.name(imp.module).name(imp.name);
+      if (imp.kind === "func") imports.byte(0x00).u32(imp.type!);
+      else if (imp.kind === "memory") imports.byte(0x02).byte(0x00).u32(0);
+      else imports.byte(0x03).byte(imp.valType!).byte(imp.mutable ? 1 : 0);
+    }
+    section(2, imports);
+
+    const funcs = new Bytes().u32(this.funcs.length);
+    for (const f of this.funcs) funcs.u32(f.type);
+    section(3, funcs);
+
+    const exports = new Bytes().u32(this.funcs.length);
+    this.funcs.forEach((_, i) => exports.name(`f${i}`).byte(0x00).u32(this.importedFuncs + i));
+    section(7, exports);
+
+    const code = new Bytes().u32(this.funcs.length);
+    for (const f of this.funcs) {
+      const body = new Bytes().u32(f.locals.length);
+      for (const [count, type] of f.locals) body.u32(count).byte(type);
+      body.bytes(f.body.view()).byte(Op.end);
+      code.sized(body);
+    }
+    section(10, code);
+    return out.view().slice();
+  }
+}
