@@ -32,8 +32,8 @@ export {
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";
 export { remaining } from "./counters";
-export { jitInstall, jitInvalidate, jitFlush, setJitThreshold } from "./jit";
-export { jitLoad, jitStore } from "./jit-helpers";
+export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold } from "./jit";
+export { jitLoad, jitStore, jitExecute } from "./jit-helpers";
 export {
   mulh as jitMulh, mulhsu as jitMulhsu, mulhu as jitMulhu, div as jitDiv, divu as jitDivu, rem as jitRem,
   remu as jitRemu, divw as jitDivw, divuw as jitDivuw, remw as jitRemw, remuw as jitRemuw,

@@ -1,7 +1,19 @@
 // What translated blocks import from the core: the memory slow paths (a block sets `pc`
 // before calling them, so a fault records the right epc, and reads `trapped` after) and
-// the M-extension arithmetic that wasm has no single instruction for.
+// the instructions they hand back to the interpreter's semantics.
 import { loadSlow, storeSlow } from "./mmu";
+import { setInsnBits } from "./state";
+import { decode32, dImm } from "./gen/decode";
+import { execute } from "./gen/dispatch";
 
 export function jitLoad(va: u64, size: u32): u64 { return loadSlow(va, <u64>size); }
 export function jitStore(va: u64, size: u32, v: u64): void { storeSlow(va, <u64>size, v); }
+
+/**
+ * Runs one instruction the translator leaves to the interpreter's semantics (F and D): the
+ * block has stored the x register it reads and reloads the one it writes.
+ */
+export function jitExecute(word: u32, raw: u32): void {
+  setInsnBits(raw);
+  execute(decode32(word), word, dImm, raw);
+}

@@ -24,10 +24,12 @@ export let jitThreshold: u32 = 0;
 
 export function setJitThreshold(n: u32): void { jitThreshold = n; }
 
-// Map entries, 16 bytes: key (host address), function index (0 = none yet), hits, page word.
+// The map is two-way set associative; entries are 16 bytes: key (host address), function
+// index (0 = none yet), hits, page word at install. A compiled entry is never evicted by a
+// block that is merely being counted, so cold code passing through cannot push hot code out.
 // @ts-ignore: decorator
-@inline function entryOf(host: u32): u32 {
-  return JIT_MAP + (((host * HASH) >> (32 - JIT_MAP_BITS)) << 4);
+@inline function setOf(host: u32): u32 {
+  return JIT_MAP + (((host * HASH) >> (32 - JIT_MAP_BITS)) << 5);
 }
 // @ts-ignore: decorator
 @inline function pageWordOf(host: u32): u32 {
@@ -39,24 +41,32 @@ export function setJitThreshold(n: u32): void { jitThreshold = n; }
  * translator gave up on it, or 0 (after counting the visit and queueing it when hot).
  */
 export function jitProbe(host: u32): u32 {
-  const e = entryOf(host);
-  if (load<u32>(e) == host) {
-    const fn = load<u32>(e + 4);
-    if (fn != 0) {
-      if (load<u32>(e + 12) == load<u32>(pageWordOf(host))) return fn;
-      store<u32>(e + 4, 0); // the page was written since: translate again if it stays hot
-      store<u32>(e + 8, 0);
+  const set = setOf(host);
+  let e = set;
+  if (load<u32>(e) != host) {
+    e = set + 16;
+    if (load<u32>(e) != host) {
+      // A new block: take a way that holds nothing compiled, the one with fewer hits.
+      const free0 = load<u32>(set + 4) == 0, free1 = load<u32>(set + 20) == 0;
+      if (free0 && (!free1 || load<u32>(set + 8) <= load<u32>(set + 24))) e = set;
+      else if (!free1) return 0; // both ways hold code: this block stays interpreted
+      store<u32>(e, host);
+      store<u32>(e + 4, 0);
+      store<u32>(e + 8, 1);
+      if (jitThreshold == 1) enqueue(host);
       return 0;
     }
-    const hits = load<u32>(e + 8) + 1;
-    store<u32>(e + 8, hits);
-    if (hits == jitThreshold) enqueue(host);
+  }
+  const fn = load<u32>(e + 4);
+  if (fn != 0) {
+    if (load<u32>(e + 12) == load<u32>(pageWordOf(host))) return fn;
+    store<u32>(e + 4, 0); // the page was written since: translate again if it stays hot
+    store<u32>(e + 8, 0);
     return 0;
   }
-  store<u32>(e, host);
-  store<u32>(e + 4, 0);
-  store<u32>(e + 8, 1);
-  if (jitThreshold == 1) enqueue(host);
+  const hits = load<u32>(e + 8) + 1;
+  store<u32>(e + 8, hits);
+  if (hits == jitThreshold) enqueue(host);
   return 0;
 }
 
@@ -68,8 +78,11 @@ function enqueue(host: u32): void {
   if (n + 1 >= BATCH) requestStop(REASON_JIT);
 }
 
-/** Records the host's translation of the block at `host` (table index, or JIT_NONE). */
-export function jitInstall(host: u32, fn: u32): void {
+/**
+ * The host is about to read the block at `host` to translate it: from now on a store to
+ * its page is noticed. Returns the page word to hand back to jitInstall.
+ */
+export function jitProtect(host: u32): u32 {
   const pw = pageWordOf(host);
   let word = load<u32>(pw);
   if ((word & 1) == 0) {
@@ -77,11 +90,28 @@ export function jitInstall(host: u32, fn: u32): void {
     store<u32>(pw, word);
     flushWriteTlbs();
   }
-  const e = entryOf(host);
+  return word;
+}
+
+/**
+ * Records the host's translation of the block at `host` (table index, or JIT_NONE), made
+ * when its page word was `word`. Returns false, and records nothing, when the page has been
+ * written since (the translation may be stale).
+ */
+export function jitInstall(host: u32, fn: u32, word: u32): bool {
+  if (load<u32>(pageWordOf(host)) != word) return false;
+  const set = setOf(host);
+  // Its own way if it still has one, else one without code, else the first.
+  const e = load<u32>(set) == host ? set
+    : load<u32>(set + 16) == host ? set + 16
+    : load<u32>(set + 4) == 0 ? set
+    : load<u32>(set + 20) == 0 ? set + 16
+    : set;
   store<u32>(e, host);
   store<u32>(e + 4, fn);
   store<u32>(e + 8, 0);
   store<u32>(e + 12, word);
+  return true;
 }
 
 /** A store is about to change the RAM byte at host address `host`. */

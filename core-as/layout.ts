@@ -87,8 +87,8 @@ export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
  * and one word per RAM page: a write generation (bits 1..31) and "holds compiled code" (bit 0).
  */
 export const JIT_MAP: u32 = DCACHE + DCACHE_SIZE;
-export const JIT_MAP_BITS: u32 = 16;
-export const JIT_MAP_SIZE: u32 = (1 << JIT_MAP_BITS) * 16;
+export const JIT_MAP_BITS: u32 = 15; // sets of two 16-byte entries
+export const JIT_MAP_SIZE: u32 = (1 << JIT_MAP_BITS) * 32;
 export const JIT_QUEUE: u32 = JIT_MAP + JIT_MAP_SIZE; // u32 count, then host addresses
 export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;

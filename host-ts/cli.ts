@@ -16,6 +16,9 @@ export interface CliOptions {
   dumpDtb?: string;
   timeoutSeconds?: number;
   noReboot: boolean;
+  /** Visits before a block is compiled to wasm; 0 = interpret only; undefined = the machine's default. */
+  jit?: number;
+  jitStats: boolean;
   trace?: number;
   help: boolean;
   version: boolean;
@@ -33,6 +36,9 @@ export const USAGE = `usage: hartvm [options]
   --dtb FILE | --dump-dtb FILE
   --timeout SECONDS         stop the guest; exit status 124
   --no-reboot               exit when the guest reboots
+  --jit on|off|N            compile hot code to WebAssembly (default on); N = visits
+                            before a block is compiled
+  --jit-stats               print translation statistics on exit
   --trace N                 print the first N executed instructions
   -h, --help | --version`;
 
@@ -77,7 +83,7 @@ function parseDrive(text: string): DriveSpec {
 
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, help: false, version: false };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -111,6 +117,14 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
         break;
       }
       case "--no-reboot": case "-no-reboot": o.noReboot = true; break;
+      case "--jit": {
+        const v = value();
+        if (v === "on") o.jit = undefined;
+        else if (v === "off") o.jit = 0;
+        else o.jit = parseInteger("--jit", v, 1, 1e9);
+        break;
+      }
+      case "--jit-stats": o.jitStats = true; break;
       case "--trace": o.trace = parseInteger("--trace", value(), 1, 1e9); break;
       case "-h": case "--help": o.help = true; break;
       case "--version": o.version = true; break;

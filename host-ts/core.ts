@@ -1,7 +1,7 @@
 // Loads core.wasm over one imported memory and gives the host typed access to hart
 // state. The layout numbers come from the core's own exports (core-as/layout.ts).
 
-import { JitTier, type JitCoreExports } from "./jit/tier.js";
+import { JitTier, type JitCoreExports, type JitOptions } from "./jit/tier.js";
 
 export const RAM_BASE = 0x8000_0000;
 
@@ -68,11 +68,8 @@ export class Core {
     this.refreshViews();
   }
 
-  /**
-   * `jit`: how many times control must reach a block before it is compiled to WebAssembly
-   * (0 = interpret only, the default here; machines turn it on).
-   */
-  static async create(wasm: BufferSource | WebAssembly.Module, opts: { ramBytes: number; harts: number; mmio: MmioHandler; jit?: number }): Promise<Core> {
+  /** `jit`: compile hot blocks to WebAssembly (absent = interpret only; machines turn it on). */
+  static async create(wasm: BufferSource | WebAssembly.Module, opts: { ramBytes: number; harts: number; mmio: MmioHandler; jit?: JitOptions }): Promise<Core> {
     const { ramBytes, harts } = opts;
     if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0 || ramBytes > MAX_RAM) {
       throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to ${MAX_RAM / 2 ** 20} MiB`);
@@ -99,9 +96,11 @@ export class Core {
     memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
     x.init(harts, ramBytes);
     const core = new Core(x, memory, layout, harts, ramBytes);
-    const threshold = opts.jit ?? 0;
-    if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError("the JIT threshold must be a whole number (0 = off)");
-    if (threshold > 0) core.jit = new JitTier(x as unknown as JitCoreExports, layout, threshold);
+    if (opts.jit) {
+      const t = opts.jit.threshold;
+      if (!Number.isInteger(t) || t < 1 || t > 0xffff_ffff) throw new RangeError(`the JIT threshold must be a whole number from 1, got ${t}`);
+      core.jit = new JitTier(x as unknown as JitCoreExports, layout, opts.jit);
+    }
     return core;
   }
 

@@ -41,6 +41,8 @@ export interface MachineOptions {
    * Default DEFAULT_JIT_THRESHOLD.
    */
   jit?: number;
+  /** Compile inside run() rather than in the background (deterministic; for tests). */
+  jitSync?: boolean;
 }
 
 /** Low enough that loops compile within their first milliseconds, high enough to skip cold code. */
@@ -93,7 +95,7 @@ export class Machine {
       ramBytes: opts.ramBytes,
       harts: opts.harts,
       mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
-      jit: opts.jit ?? DEFAULT_JIT_THRESHOLD,
+      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync },
     });
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     let machine: Machine | null = null;

@@ -28,7 +28,7 @@ describe("riscv-tests", () => {
   describe.each([["interpreter", 0], ["jit", 1]])("%s", (_mode, jit) => {
     it.each(tests)("%s", async (name) => {
       const output: number[] = [];
-      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b), jit });
+      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b), jit, jitSync: true });
       machine.loadBareMetal(parseElf(readFileSync(join(SUITE, name)), name), name);
       const exit = await machine.run({ timeoutMs: 20_000 });
       expect(exit.reason).toBe("htif");

@@ -14,7 +14,9 @@ export interface JitCoreExports {
   remaining: WebAssembly.Global;
   jitLoad: Function;
   jitStore: Function;
-  jitInstall(host: number, fn: number): void;
+  jitExecute: Function;
+  jitProtect(host: number): number;
+  jitInstall(host: number, fn: number, word: number): number;
   jitFlush(): void;
   setJitThreshold(n: number): void;
   expandCompressed(h: number): number;
@@ -36,7 +38,9 @@ export interface JitStats {
   blocks: number; // functions compiled
   untranslatable: number; // entries whose first instruction the translator does not handle
   modules: number;
-  compileMs: number;
+  bytes: number; // WebAssembly bytes generated
+  translateMs: number; // guest code to wasm bytes, on the thread that runs the guest
+  compileMs: number; // from translation start to installed functions (in the background unless sync)
   flushes: number;
 }
 
@@ -47,19 +51,46 @@ const TABLE_CHUNK = 1024;
 /** Table slots for translated code before everything is dropped and translation starts over. */
 const TABLE_LIMIT = 32768;
 
+export interface JitOptions {
+  /** Visits to a block before it is compiled (at least 1). */
+  threshold: number;
+  /**
+   * Compile on the spot, inside run(), instead of in the engine's background threads:
+   * deterministic, for tests. Browsers refuse synchronous compiles of more than 4 KiB on
+   * their main thread, so there it only suits workers.
+   */
+  sync?: boolean;
+}
+
+interface Batch {
+  hosts: number[];
+  words: number[];
+  bytes: Uint8Array;
+  started: number;
+}
+
 export class JitTier {
-  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, compileMs: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, flushes: 0 };
   private readonly tableBase: number;
   private next: number;
   private readonly imports: WebAssembly.Imports;
   private readonly translator: TranslatorCore;
+  private readonly sync: boolean;
+  /** Blocks drained from the core's queue while a background compile was running. */
+  private pending: number[] = [];
+  private inFlight = false;
+  /** Bumped by flush(): a compile that started before is thrown away. */
+  private epoch = 0;
+  /** A background compile that failed (a translator bug): reported by the next compileQueued(). */
+  private failure: Error | null = null;
 
-  constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, threshold: number) {
+  constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
     this.tableBase = x.table.length;
     this.next = this.tableBase;
+    this.sync = opts.sync ?? false;
     const env: Record<string, WebAssembly.ImportValue> = {
       memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining,
-      load: x.jitLoad, store: x.jitStore,
+      load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
     };
     for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
     this.imports = { env };
@@ -77,47 +108,78 @@ export class JitTier {
       tlbEntries: tagsW / 8,
       maxInsns: MAX_INSNS,
     };
-    x.setJitThreshold(threshold);
+    x.setJitThreshold(opts.threshold);
   }
 
-  /** Compiles what the core queued; call after every run(). */
+  /** Takes what the core queued and compiles it (now, or in the background); call after every run(). */
   compileQueued(): void {
+    if (this.failure) throw new Error(`jit: a translated module failed to compile: ${this.failure.message}`);
     const view = new DataView(this.x.memory.buffer);
     const q = this.layout.JIT_QUEUE;
     const count = view.getUint32(q, true);
-    if (count === 0) return;
+    for (let i = 0; i < count; i++) this.pending.push(view.getUint32(q + 4 + 4 * i, true));
     view.setUint32(q, 0, true);
+    if (this.pending.length === 0 || this.inFlight) return;
+    const batch = this.translate(this.pending);
+    this.pending = [];
+    if (!batch) return;
+    if (this.sync) {
+      this.install(batch, new WebAssembly.Instance(new WebAssembly.Module(batch.bytes as BufferSource), this.imports));
+      return;
+    }
+    this.inFlight = true;
+    const epoch = this.epoch;
+    WebAssembly.instantiate(batch.bytes as BufferSource, this.imports).then(
+      ({ instance }) => {
+        this.inFlight = false;
+        if (epoch === this.epoch) this.install(batch, instance);
+      },
+      (e) => {
+        this.inFlight = false;
+        this.failure = e instanceof Error ? e : new Error(String(e));
+      },
+    );
+  }
+
+  /** Guest code to one module's bytes; the blocks' pages are watched for writes from here on. */
+  private translate(hosts: number[]): Batch | null {
     const started = performance.now();
     if (this.translator.bytes.buffer !== this.x.memory.buffer) this.translator.bytes = new Uint8Array(this.x.memory.buffer);
-
-    if (this.next + count > TABLE_LIMIT + this.tableBase) this.flush();
+    if (this.next + hosts.length > TABLE_LIMIT + this.tableBase) this.flush();
     const writer = newModule();
-    const entries: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const host = view.getUint32(q + 4 + 4 * i, true);
+    const batch: Batch = { hosts: [], words: [], bytes: new Uint8Array(0), started };
+    for (const host of hosts) {
+      const word = this.x.jitProtect(host);
       const insns = decodeBlock(this.translator, host);
       if (insns.length === 0) {
-        this.x.jitInstall(host, JIT_NONE);
+        this.x.jitInstall(host, JIT_NONE, word);
         this.stats.untranslatable++;
         continue;
       }
       writer.func(BLOCK_TYPE, LOCALS, emitBlock(this.translator, insns));
-      entries.push(host);
+      batch.hosts.push(host);
+      batch.words.push(word);
     }
-    if (entries.length > 0) {
-      const module = new WebAssembly.Module(writer.bytes() as BufferSource);
-      const instance = new WebAssembly.Instance(module, this.imports);
-      const table = this.x.table;
-      if (table.length < this.next + entries.length) table.grow(Math.max(TABLE_CHUNK, this.next + entries.length - table.length));
-      entries.forEach((host, i) => {
-        const index = this.next++;
-        table.set(index, instance.exports[`f${i}`] as Function);
-        this.x.jitInstall(host, index);
-      });
-      this.stats.blocks += entries.length;
-      this.stats.modules++;
-    }
-    this.stats.compileMs += performance.now() - started;
+    this.stats.translateMs += performance.now() - started;
+    if (batch.hosts.length === 0) return null;
+    batch.bytes = writer.bytes();
+    this.stats.bytes += batch.bytes.length;
+    return batch;
+  }
+
+  private install(batch: Batch, instance: WebAssembly.Instance): void {
+    const table = this.x.table;
+    const n = batch.hosts.length;
+    if (table.length < this.next + n) table.grow(Math.max(TABLE_CHUNK, this.next + n - table.length));
+    batch.hosts.forEach((host, i) => {
+      const index = this.next;
+      if (!this.x.jitInstall(host, index, batch.words[i])) return; // written since: stale
+      table.set(index, instance.exports[`f${i}`] as Function);
+      this.next++;
+    });
+    this.stats.blocks += n;
+    this.stats.modules++;
+    this.stats.compileMs += performance.now() - batch.started;
   }
 
   /** Drops every translation (the table is full, or RAM was replaced wholesale). */
@@ -126,6 +188,8 @@ export class JitTier {
     const table = this.x.table;
     for (let i = this.tableBase; i < this.next; i++) table.set(i, null);
     this.next = this.tableBase;
+    this.epoch++;
+    this.pending = [];
     this.stats.flushes++;
   }
 }
@@ -138,6 +202,7 @@ function newModule(): ModuleWriter {
   w.type({ params: [], results: [] }); // BLOCK_TYPE
   const load = w.type({ params: [I64, I32], results: [I64] });
   const store = w.type({ params: [I64, I32, I64], results: [] });
+  const execute = w.type({ params: [I32, I32], results: [] });
   const binary = w.type({ params: [I64, I64], results: [I64] });
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });
@@ -146,6 +211,7 @@ function newModule(): ModuleWriter {
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "load", kind: "func", type: load });
   w.import({ module: "env", name: "store", kind: "func", type: store });
+  w.import({ module: "env", name: "execute", kind: "func", type: execute });
   for (const m of M_HELPERS) w.import({ module: "env", name: m, kind: "func", type: binary });
   return w;
 }

@@ -26,22 +26,35 @@ export interface TranslatorCore {
 
 /** Indices of the imports every translated module declares (see tier.ts). */
 export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3;
-export const F_LOAD = 0, F_STORE = 1;
-/** M-extension helpers, imported in this order after F_STORE. */
+export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
+/** M-extension helpers, imported in this order after F_EXECUTE. */
 export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
-const F_M0 = 2;
+const F_M0 = 3;
+
+/**
+ * F and D run through the interpreter's own semantics (jitExecute): the block only has to
+ * know which x register an instruction reads or writes, which its format says.
+ */
+const FP_READS_X = new Set(["F_I", "F_S", "FX", "FXN"]); // rs1
+const FP_WRITES_X = new Set(["XF", "XFF", "FXF"]); // rd
+const FP_ONLY = new Set(["FR", "FR1", "FRN", "R4"]);
 
 // Locals: the entry pc, x1..x31, then scratch.
 const L_BASE = 0;
 const L_VA = 32;
-const L_SLOT = 33;
-const L_TLB = 34;
-export const LOCALS: [number, ValType][] = [[33, I64], [2, I32]]; // 0..32 i64, 33..34 i32
+const L_NEXT = 33; // the pc an exit leaves to
+const L_SLOT = 34;
+const L_TLB = 35;
+const L_RETIRED = 36; // instructions an exit retires
+export const LOCALS: [number, ValType][] = [[34, I64], [3, I32]]; // 0..33 i64, 34..36 i32
 
 interface Insn {
   off: number; // byte offset from the block entry
   len: number;
   name: string;
+  format: string;
+  word: number; // the 32-bit form
+  raw: number; // the bits as fetched (16 for compressed)
   rd: number;
   rs1: number;
   rs2: number;
@@ -78,6 +91,9 @@ const SHIFT_W: Record<string, number> = {
 };
 const ENDS_BLOCK = new Set(["jal", "jalr"]);
 
+const isFp = (format: string, ext: string) =>
+  (ext === "F" || ext === "D") && (FP_READS_X.has(format) || FP_WRITES_X.has(format) || FP_ONLY.has(format));
+
 function supported(name: string): boolean {
   return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI ||
     name in SHIFT_W || (M_HELPERS as readonly string[]).includes(name) ||
@@ -104,11 +120,12 @@ export function decodeBlock(core: TranslatorCore, entry: number): Insn[] {
     }
     const op = core.decodeOp(word);
     if (op === 0) break;
-    const name = ENCODINGS[op - 1].name;
-    if (!supported(name)) break;
+    const { name, format, ext } = ENCODINGS[op - 1];
+    const fp = isFp(format, ext);
+    if (!fp && !supported(name)) break;
     out.push({
-      off: at - entry, len, name, rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31,
-      imm: core.decodeImm(word),
+      off: at - entry, len, name: fp ? "fp" : name, format, word, raw: len === 2 ? lo : word,
+      rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
     });
     at += len;
     if (ENDS_BLOCK.has(name)) break;
@@ -121,6 +138,11 @@ function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
   const used = new Set<number>();
   const written = new Set<number>();
   for (const i of insns) {
+    if (i.name === "fp") {
+      if (FP_READS_X.has(i.format) && i.rs1 !== 0) used.add(i.rs1);
+      if (FP_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
+      continue;
+    }
     const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :
       i.name in ALU_RI || i.name in LOADS || i.name === "jalr" || i.name === "srliw" || i.name === "sraiw" ? [i.rs1] : [i.rs1, i.rs2];
     for (const r of reads) if (r !== 0) used.add(r);
@@ -140,32 +162,26 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
   const n = insns.length;
   const end = insns[n - 1].off + insns[n - 1].len;
   const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES);
-  const rs = (r: number) => (r === 0 ? f.i64(0n) : f.get(r));
+  const rs = (r: number) => (r === 0 ? f.i64(0) : f.get(r));
   const setRd = (r: number) => (r === 0 ? f.op(Op.drop) : f.set(r));
-  const pcAt = (off: number) => { f.get(L_BASE); if (off !== 0) f.i64(BigInt(off)).op(Op.i64_add); };
-  const spend = (k: number) => {
-    if (k === 0) return;
-    f.gget(G_REMAINING).i32(k).op(Op.i32_sub).gset(G_REMAINING);
-  };
-  const writeBack = () => { for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r); };
-  /** Leaves with the next pc on the stack's top already emitted by `target`. */
+  const pcAt = (off: number) => { f.get(L_BASE); if (off !== 0) f.i64(off).op(Op.i64_add); };
+  // Every exit sets L_NEXT and L_RETIRED and branches out of the function's outer block,
+  // after which one shared epilogue writes the registers back: `depth` is how many
+  // constructs the branch sits in below that block.
+  let depth = 0;
   const exit = (target: () => void, retired: number) => {
-    writeBack();
     target();
-    f.gset(G_PC);
-    spend(retired);
-    f.op(Op.return);
+    f.set(L_NEXT).i32(retired).set(L_RETIRED).op(Op.br).u32(depth - 1);
   };
-  const trapExit = (retired: number) => {
-    writeBack();
-    spend(retired);
-    f.op(Op.return);
-  };
-  /** Taken edge `depth` levels below the loop: loop again while budget and attention allow. */
-  const toEntry = (retired: number, depth: number) => {
-    spend(retired);
+  /** After a fault the helper has already set up the trap; the pc left behind does not matter. */
+  const trapExit = (retired: number) => f.i32(retired).set(L_RETIRED).op(Op.br).u32(depth - 1);
+  const open = (code: typeof Op.if | typeof Op.block | typeof Op.loop, result?: ValType) => { f.open(code, result); depth++; };
+  const close = () => { f.end(); depth--; };
+  /** A taken edge back to the entry: loop again while budget and attention allow. */
+  const toEntry = (retired: number) => {
+    f.gget(G_REMAINING).i32(retired).op(Op.i32_sub).gset(G_REMAINING);
     f.gget(G_REMAINING).i32(n).op(Op.i32_lt_s).gget(G_ATTENTION).op(Op.i32_or).op(Op.i32_eqz);
-    f.op(Op.br_if).u32(depth);
+    f.op(Op.br_if).u32(depth - 2); // the loop sits one level inside the outer block
     exit(() => f.get(L_BASE), 0);
   };
   /**
@@ -174,21 +190,21 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
    * would. Only slow paths set it, so the check costs one global read per access.
    */
   const stopIfAttention = (i: Insn, index: number) => {
-    f.gget(G_ATTENTION).open(Op.if);
+    f.gget(G_ATTENTION); open(Op.if);
     exit(() => pcAt(i.off + i.len), index + 1);
-    f.end();
+    close();
   };
   const tlbSlot = (kindTags: number) => {
-    f.get(L_VA).i64(9n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
+    f.get(L_VA).i64(9).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
       .get(L_TLB).op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, kindTags);
   };
   const effectiveAddress = (i: Insn) => {
     rs(i.rs1);
-    if (i.imm !== 0) f.i64(BigInt(i.imm)).op(Op.i64_add);
+    if (i.imm !== 0) f.i64(i.imm).op(Op.i64_add);
     f.set(L_VA);
   };
   const tagMatches = (size: number) => {
-    f.get(L_VA).i64(BigInt.asIntN(64, ~0xfffn | BigInt(size - 1))).op(Op.i64_and).op(Op.i64_eq);
+    f.get(L_VA).i64(~0xfff | (size - 1)).op(Op.i64_and).op(Op.i64_eq);
   };
   const hostAddress = (kindTags: number) => {
     f.get(L_VA).get(L_SLOT).mem(Op.i64_load, 3, core.tlbAddend + kindTags).op(Op.i64_add).op(Op.i32_wrap_i64);
@@ -198,7 +214,9 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
   f.gget(G_PC).set(L_BASE);
   if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.dataTlb).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
-  f.open(Op.loop);
+  f.i32(0).set(L_RETIRED);
+  open(Op.block);
+  open(Op.loop);
 
   let ended = false;
   insns.forEach((i, index) => {
@@ -210,7 +228,7 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
       f.set(i.rd);
     } else if (name in ALU_RI) {
       if (i.rd === 0) return;
-      rs(i.rs1); f.i64(BigInt(i.imm));
+      rs(i.rs1); f.i64(i.imm);
       for (const op of ALU_RI[name]) f.op(op);
       f.set(i.rd);
     } else if (name in SHIFT_W) {
@@ -224,9 +242,18 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
       rs(i.rs1); rs(i.rs2);
       f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
     } else if (name === "lui") {
-      if (i.rd !== 0) f.i64(BigInt(i.imm)).set(i.rd);
+      if (i.rd !== 0) f.i64(i.imm).set(i.rd);
     } else if (name === "auipc") {
       if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
+    } else if (name === "fp") {
+      if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
+      pcAt(i.off); f.gset(G_PC);
+      f.i32(i.word).i32(i.raw).call(F_EXECUTE);
+      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+      if (FP_WRITES_X.has(i.format)) {
+        if (i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
+        else f.i32(0).i64(0).mem(Op.i64_store, 3, core.xreg); // x0 stays zero for later helpers
+      }
     } else if (name === "fence") {
       // Harts interleave only between run() slices, so ordering is already total.
     } else if (name in LOADS) {
@@ -234,15 +261,15 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
       effectiveAddress(i);
       tlbSlot(core.tlbTagsR);
       tagMatches(size);
-      f.open(Op.if, I64);
+      open(Op.if, I64);
       hostAddress(core.tlbTagsR);
       f.mem(load, 0, 0);
       f.op(Op.else);
       pcAt(i.off); f.gset(G_PC);
       f.get(L_VA).i32(size).call(F_LOAD);
-      f.gget(G_TRAPPED).open(Op.if); trapExit(index); f.end();
+      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
       if (signed) f.op(SIGN_EXTEND[size]);
-      f.end();
+      close();
       setRd(i.rd);
       stopIfAttention(i, index);
     } else if (name in STORES) {
@@ -250,31 +277,31 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
       effectiveAddress(i);
       tlbSlot(core.tlbTagsW);
       tagMatches(size);
-      f.open(Op.if);
+      open(Op.if);
       hostAddress(core.tlbTagsW);
       rs(i.rs2);
       f.mem(store, 0, 0);
       f.op(Op.else);
       pcAt(i.off); f.gset(G_PC);
       f.get(L_VA).i32(size); rs(i.rs2); f.call(F_STORE);
-      f.gget(G_TRAPPED).open(Op.if); trapExit(index); f.end();
-      f.end();
+      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+      close();
       stopIfAttention(i, index);
     } else if (name in BRANCHES) {
       rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
-      f.open(Op.if);
+      open(Op.if);
       const target = i.off + i.imm;
-      if (target === 0) toEntry(index + 1, 1);
+      if (target === 0) toEntry(index + 1);
       else exit(() => pcAt(target), index + 1);
-      f.end();
+      close();
     } else if (name === "jal") {
       if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
       const target = i.off + i.imm;
-      if (target === 0) toEntry(index + 1, 0);
+      if (target === 0) toEntry(index + 1);
       else exit(() => pcAt(target), index + 1);
       ended = true;
     } else if (name === "jalr") {
-      rs(i.rs1); f.i64(BigInt(i.imm)).op(Op.i64_add).i64(-2n).op(Op.i64_and).set(L_VA);
+      rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
       if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
       exit(() => f.get(L_VA), index + 1);
       ended = true;
@@ -283,6 +310,10 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
     }
   });
   if (!ended) exit(() => pcAt(end), n);
-  f.end(); // loop
+  close(); // loop
+  close(); // block: the epilogue
+  for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
+  f.get(L_NEXT).gset(G_PC);
+  f.gget(G_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
   return f;
 }

@@ -100,7 +100,13 @@ export class Bytes {
 export class FuncBody extends Bytes {
   op(code: number): this { return this.byte(code); }
   i32(v: number): this { return this.byte(Op.i32_const).s32(v); }
-  i64(v: bigint): this { return this.byte(Op.i64_const).s64(v); }
+  /** i64.const of a bigint or a safe integer (32-bit values skip BigInt: same LEB128 as i32). */
+  i64(v: bigint | number): this {
+    this.byte(Op.i64_const);
+    if (typeof v === "number" && (v | 0) === v) return this.s32(v);
+    if (typeof v === "number" && !Number.isSafeInteger(v)) throw new RangeError(`i64 constant ${v} is not an integer`);
+    return this.s64(BigInt(v));
+  }
   get(local: number): this { return this.byte(Op.local_get).u32(local); }
   set(local: number): this { return this.byte(Op.local_set).u32(local); }
   tee(local: number): this { return this.byte(Op.local_tee).u32(local); }

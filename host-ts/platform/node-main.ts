@@ -68,6 +68,7 @@ async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
     disks: disks.map((backend, i) => ({ backend, readonly: o.drives[i].readonly })),
     log: (line) => process.stderr.write(`hartvm: ${line}\n`),
     noReboot: o.noReboot,
+    jit: o.jit,
   });
 
   if (o.bios === "none") {
@@ -95,6 +96,7 @@ async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
       traceOut: (line) => process.stderr.write(line + "\n"),
     });
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
+    if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.core.jit?.stats ?? "off")}\n`);
     return exit.status;
   } finally {
     stopInput();
