@@ -18,7 +18,7 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
-import { jitProbe, jitThreshold, JIT_NONE, JIT_MAX_INSNS } from "./jit";
+import { jitProbe, jitChain, jitThreshold, JIT_NONE, JIT_MAX_INSNS } from "./jit";
 
 const HASH: u32 = 0x9e37_79b1;
 
@@ -99,7 +99,12 @@ function runHart(budget: i32): void {
       const fn = jitProbe(at);
       probe = fn == JIT_NONE; // nothing compiled here: look again after this instruction
       if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
-        call_indirect<void>(fn);
+        // Compiled blocks run back to back for as long as the next one is compiled too.
+        let next = fn;
+        do {
+          call_indirect<void>(next);
+          next = jitChain();
+        } while (next != 0);
         probe = true;
         if (trapped) {
           trappedInstruction();

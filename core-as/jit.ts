@@ -8,8 +8,10 @@ import {
   JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
   RAM_OFFSET, REASON_JIT, TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_W, TLB_ENTRIES,
 } from "./layout";
-import { hartCount, ramSize } from "./state";
+import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
+import { remaining } from "./counters";
+import { tlbLookup, KIND_X } from "./tlb";
 
 /** Function-table index meaning "translation found nothing to compile here". */
 export const JIT_NONE: u32 = 0xffff_ffff;
@@ -68,6 +70,24 @@ export function jitProbe(host: u32): u32 {
   store<u32>(e + 8, hits);
   if (hits == jitThreshold) enqueue(host);
   return 0;
+}
+
+/**
+ * After a translated block: the compiled block at the new pc when control can go straight
+ * on to it, or 0 when the run loop must take over (a trap, attention, low budget, nothing
+ * compiled).
+ * Visits are not counted here: blocks that are not compiled yet get counted by the run loop.
+ */
+export function jitChain(): u32 {
+  if (trapped || attention || remaining < JIT_MAX_INSNS) return 0;
+  const host = tlbLookup(KIND_X, pc, 2);
+  if (host == 0) return 0;
+  const set = setOf(host);
+  const e = load<u32>(set) == host ? set : load<u32>(set + 16) == host ? set + 16 : 0;
+  if (e == 0) return 0;
+  const fn = load<u32>(e + 4);
+  if (fn == 0 || fn == JIT_NONE || load<u32>(e + 12) != load<u32>(pageWordOf(host))) return 0;
+  return fn;
 }
 
 function enqueue(host: u32): void {

@@ -2,7 +2,7 @@
 // core queued as hot into one WebAssembly module, puts their functions into the core's
 // function table and tells the core where they are (core-as/jit.ts).
 import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
-import { decodeBlock, emitBlock, LOCALS, M_HELPERS, type TranslatorCore } from "./translate.js";
+import { decodeBlock, emitBlock, LOCALS, M_HELPERS, BLOCK_TYPE, type TranslatorCore } from "./translate.js";
 
 /** The core exports the tier uses. */
 export interface JitCoreExports {
@@ -193,8 +193,6 @@ export class JitTier {
     this.stats.flushes++;
   }
 }
-
-const BLOCK_TYPE = 0;
 
 /** A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type first. */
 function newModule(): ModuleWriter {

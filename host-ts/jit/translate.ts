@@ -30,6 +30,8 @@ export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
 /** M-extension helpers, imported in this order after F_EXECUTE. */
 export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
 const F_M0 = 3;
+/** Type index of `() -> ()`, every block's type (tier.ts declares it first). */
+export const BLOCK_TYPE = 0;
 
 /**
  * F and D run through the interpreter's own semantics (jitExecute): the block only has to
