@@ -37,7 +37,7 @@ export const USAGE = `usage: hartvm [options]
   --timeout SECONDS         stop the guest; exit status 124
   --no-reboot               exit when the guest reboots
   --jit on|off|N            compile hot code to WebAssembly (default on); N = visits
-                            before a block is compiled
+                            before a block is compiled (0 = off)
   --jit-stats               print translation statistics on exit
   --trace N                 print the first N executed instructions
   -h, --help | --version`;
@@ -121,7 +121,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
         const v = value();
         if (v === "on") o.jit = undefined;
         else if (v === "off") o.jit = 0;
-        else o.jit = parseInteger("--jit", v, 1, 1e9);
+        else if (/^\d+$/.test(v)) o.jit = parseInteger("--jit", v, 0, 1e9);
+        else throw new UsageError(`--jit takes on, off or a number of visits, got '${v}'`);
         break;
       }
       case "--jit-stats": o.jitStats = true; break;

@@ -2,7 +2,7 @@
 // core queued as hot into one WebAssembly module, puts their functions into the core's
 // function table and tells the core where they are (core-as/jit.ts).
 import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
-import { decodeBlock, emitBlock, LOCALS, M_HELPERS, BLOCK_TYPE, type TranslatorCore } from "./translate.js";
+import { decodeRegion, emitRegion, LOCALS, M_HELPERS, BLOCK_TYPE, type TranslatorCore } from "./translate.js";
 
 /** The core exports the tier uses. */
 export interface JitCoreExports {
@@ -150,13 +150,13 @@ export class JitTier {
     const batch: Batch = { hosts: [], words: [], bytes: new Uint8Array(0), started };
     for (const host of hosts) {
       const word = this.x.jitProtect(host);
-      const insns = decodeBlock(this.translator, host);
-      if (insns.length === 0) {
+      const region = decodeRegion(this.translator, host);
+      if (region.length === 0) {
         this.x.jitInstall(host, JIT_NONE, word);
         this.stats.untranslatable++;
         continue;
       }
-      writer.func(BLOCK_TYPE, LOCALS, emitBlock(this.translator, insns));
+      writer.func(BLOCK_TYPE, LOCALS, emitRegion(this.translator, region));
       batch.hosts.push(host);
       batch.words.push(word);
     }

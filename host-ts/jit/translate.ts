@@ -1,11 +1,13 @@
-// Translates one guest block (straight-line code in one page, from an entry point to the
-// first jump, unsupported instruction or page end) into the body of a WebAssembly function
-// `() -> ()` over the core's memory and globals. Conditional branches leave the block when
-// taken; one back to the entry loops inside the function. Guest registers live in wasm
-// locals for the whole block and are written back at every exit.
+// Translates a region of guest code into the body of a WebAssembly function `() -> ()` over
+// the core's memory and globals. A region is the set of blocks reachable from an entry
+// point through direct branches and jumps without leaving the entry's page. A block is
+// straight-line code up to a jump, an unsupported instruction or the page end; conditional
+// branches inside it go to another block of the region when taken, or leave. Inside the
+// function a dispatch loop (br_table) moves between blocks, so loops and if/else stay in
+// compiled code, and guest registers live in wasm locals until the function returns.
 //
-// The code only depends on the block's bytes, never on its virtual address: the entry pc
-// is read from the `pc` global, so a page mapped at several addresses shares one block.
+// The code only depends on the page's bytes, never on its virtual address: the entry pc
+// is read from the `pc` global, so a page mapped at several addresses shares one region.
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 
@@ -48,7 +50,8 @@ const L_NEXT = 33; // the pc an exit leaves to
 const L_SLOT = 34;
 const L_TLB = 35;
 const L_RETIRED = 36; // instructions an exit retires
-export const LOCALS: [number, ValType][] = [[34, I64], [3, I32]]; // 0..33 i64, 34..36 i32
+const L_CURRENT = 37; // the region block the dispatch loop runs next
+export const LOCALS: [number, ValType][] = [[34, I64], [4, I32]]; // 0..33 i64, 34..37 i32
 
 interface Insn {
   off: number; // byte offset from the block entry
@@ -102,12 +105,59 @@ function supported(name: string): boolean {
     name === "lui" || name === "auipc" || name === "jal" || name === "jalr" || name === "fence";
 }
 
-/** Decodes the block at host address `entry`; empty when its first instruction is not translatable. */
-export function decodeBlock(core: TranslatorCore, entry: number): Insn[] {
-  const pageEnd = (entry | 0xfff) + 1;
+/** A block of a region: its offset from the region's entry and its instructions. */
+export interface Block {
+  start: number;
+  insns: Insn[];
+}
+
+/** Limits that keep one region's function quick to compile. */
+const MAX_BLOCKS = 8;
+const MAX_REGION_INSNS = 160;
+
+/**
+ * The region entered at host address `entry`: its entry block first. Empty when the
+ * entry's first instruction is not translatable.
+ */
+export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
+  const pageOffset = entry & 0xfff;
+  const inPage = (off: number) => off >= -pageOffset && off < 0x1000 - pageOffset;
+  const blocks: Block[] = [];
+  const seen = new Set<number>();
+  const work = [0];
+  let total = 0;
+  while (work.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_REGION_INSNS) {
+    const start = work.shift()!;
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const insns = decodeBlock(core, entry + start, start);
+    if (insns.length === 0) continue; // control leaves the region there
+    blocks.push({ start, insns });
+    total += insns.length;
+    for (const i of insns) {
+      // Branches and plain jumps (loops, if/else); calls (jal with a link) start regions of their own.
+      if (i.name in BRANCHES || (i.name === "jal" && i.rd === 0)) {
+        const target = i.off + i.imm;
+        if (inPage(target)) work.push(target);
+      }
+    }
+    const last = insns[insns.length - 1];
+    const end = last.off + last.len;
+    if (!ENDS_BLOCK.has(last.name) && insns.length === core.maxInsns && inPage(end)) work.push(end);
+  }
+  return blocks;
+}
+
+/**
+ * Decodes the block at host address `at` (offsets are counted from `start`, its offset in
+ * the region); empty when its first instruction is not translatable.
+ */
+export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[] {
+  const entry = at0 - start;
+  const pageEnd = (at0 | 0xfff) + 1;
   const out: Insn[] = [];
   const m = core.bytes;
-  for (let at = entry; out.length < core.maxInsns && at + 2 <= pageEnd;) {
+  for (let at = at0; out.length < core.maxInsns && at + 2 <= pageEnd;) {
     const lo = m[at] | (m[at + 1] << 8);
     let word: number;
     let len: number;
@@ -135,7 +185,7 @@ export function decodeBlock(core: TranslatorCore, entry: number): Insn[] {
   return out;
 }
 
-/** Registers a block reads or writes (for the prologue and the write-backs). */
+/** Registers a region reads or writes (for the prologue and the write-backs). */
 function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
   const used = new Set<number>();
   const written = new Set<number>();
@@ -157,12 +207,12 @@ function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
   return { used: [...used].sort((a, b) => a - b), written: [...written].sort((a, b) => a - b) };
 }
 
-/** The function body for `insns` (from decodeBlock, not empty). */
-export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
+/** The function body for a region (from decodeRegion, not empty). */
+export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
   const f = new FuncBody();
+  const insns = blocks.flatMap((b) => b.insns);
   const { used, written } = registerUse(insns);
-  const n = insns.length;
-  const end = insns[n - 1].off + insns[n - 1].len;
+  const blockAt = new Map(blocks.map((b, k) => [b.start, k]));
   const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES);
   const rs = (r: number) => (r === 0 ? f.i64(0) : f.get(r));
   const setRd = (r: number) => (r === 0 ? f.op(Op.drop) : f.set(r));
@@ -179,12 +229,20 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
   const trapExit = (retired: number) => f.i32(retired).set(L_RETIRED).op(Op.br).u32(depth - 1);
   const open = (code: typeof Op.if | typeof Op.block | typeof Op.loop, result?: ValType) => { f.open(code, result); depth++; };
   const close = () => { f.end(); depth--; };
-  /** A taken edge back to the entry: loop again while budget and attention allow. */
-  const toEntry = (retired: number) => {
+  /**
+   * Control goes to region offset `target` after `retired` instructions of this block: on
+   * to that block through the dispatch loop while the budget covers a whole block and
+   * nothing wants attention, otherwise out. Offsets outside the region always leave.
+   */
+  const jump = (target: number, retired: number) => {
+    const k = blockAt.get(target);
+    if (k === undefined) return exit(() => pcAt(target), retired);
     f.gget(G_REMAINING).i32(retired).op(Op.i32_sub).gset(G_REMAINING);
-    f.gget(G_REMAINING).i32(n).op(Op.i32_lt_s).gget(G_ATTENTION).op(Op.i32_or).op(Op.i32_eqz);
-    f.op(Op.br_if).u32(depth - 2); // the loop sits one level inside the outer block
-    exit(() => f.get(L_BASE), 0);
+    f.gget(G_REMAINING).i32(core.maxInsns).op(Op.i32_lt_s).gget(G_ATTENTION).op(Op.i32_or);
+    open(Op.if);
+    exit(() => pcAt(target), 0);
+    close();
+    f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - 2); // the dispatch loop sits inside the outer block
   };
   /**
    * A slow-path access may have touched a device that wants the run loop's attention (an
@@ -217,10 +275,28 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
   if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.dataTlb).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
   f.i32(0).set(L_RETIRED);
-  open(Op.block);
-  open(Op.loop);
+  f.i32(0).set(L_CURRENT);
+  open(Op.block); // leaving: the epilogue follows it
+  open(Op.loop); // dispatch: L_CURRENT says which block runs next
+  for (let k = blocks.length - 1; k >= 0; k--) open(Op.block);
+  f.get(L_CURRENT).op(Op.br_table).u32(blocks.length);
+  for (let k = 0; k < blocks.length; k++) f.u32(k);
+  f.u32(0);
+  blocks.forEach((block) => {
+    close(); // the code of `block` follows its label's end
+    emitBlockBody(block.insns);
+  });
+  close(); // dispatch loop
+  close(); // outer block: the epilogue
+  for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
+  f.get(L_NEXT).gset(G_PC);
+  f.gget(G_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
+  return f;
 
+  function emitBlockBody(insns: Insn[]): void {
   let ended = false;
+  const n = insns.length;
+  const end = insns[n - 1].off + insns[n - 1].len;
   insns.forEach((i, index) => {
     const name = i.name;
     if (name in ALU_RR) {
@@ -292,15 +368,12 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
     } else if (name in BRANCHES) {
       rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
       open(Op.if);
-      const target = i.off + i.imm;
-      if (target === 0) toEntry(index + 1);
-      else exit(() => pcAt(target), index + 1);
+      jump(i.off + i.imm, index + 1);
       close();
     } else if (name === "jal") {
       if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
       const target = i.off + i.imm;
-      if (target === 0) toEntry(index + 1);
-      else exit(() => pcAt(target), index + 1);
+      jump(target, index + 1);
       ended = true;
     } else if (name === "jalr") {
       rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
@@ -311,11 +384,6 @@ export function emitBlock(core: TranslatorCore, insns: Insn[]): FuncBody {
       throw new Error(`translator: no rule for ${name}`);
     }
   });
-  if (!ended) exit(() => pcAt(end), n);
-  close(); // loop
-  close(); // block: the epilogue
-  for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
-  f.get(L_NEXT).gset(G_PC);
-  f.gget(G_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
-  return f;
+  if (!ended) jump(end, n);
+  }
 }

@@ -55,6 +55,27 @@ describe("Linux boot", () => {
     expect(r.status, describeRun(r)).toBe(0);
   });
 
+  // The same shell work interpreted only and with every block compiled on first visit
+  // (on two harts): the answers must agree, and the second run must really have compiled.
+  it("--jit 1 --smp 2 gives the answers --jit off gives", () => {
+    const work = [
+      "md5sum /bin/busybox",
+      "seq 1 300 | sort -rn | md5sum",
+      "awk 'BEGIN { s = 0; for (i = 0; i < 30000; i++) s += i * i % 7; print s }'",
+      "for i in 1 2 3 4 5; do echo $((i * i)); done | tr '\\n' ,; echo",
+      "poweroff",
+    ].join("\n") + "\n";
+    const answers = (out: string) => out.split("\n").filter((l) => /^[0-9a-f]{32}  |^\d+\r?$|^1,4,9,/.test(l)).join("\n");
+    const off = hartvm(["--jit", "off", ...linux], work);
+    const on = hartvm(["--jit", "1", "--jit-stats", "--smp", "2", ...linux], work);
+    expect(off.status, describeRun(off)).toBe(0);
+    expect(on.status, describeRun(on)).toBe(0);
+    expect(answers(off.stdout).split("\n").length, describeRun(off)).toBe(4);
+    expect(answers(on.stdout)).toBe(answers(off.stdout));
+    const blocks = Number(/"blocks":(\d+)/.exec(on.stderr)?.[1] ?? 0);
+    expect(blocks, on.stderr).toBeGreaterThan(1000);
+  });
+
   it("with OpenSBI and --smp 2", () => {
     const r = hartvm(["--bios", OPENSBI, "--smp", "2", ...linux], "grep -c ^processor /proc/cpuinfo\npoweroff\n");
     expect(r.stdout, describeRun(r)).toMatch(/^2\r?$/m);

@@ -78,6 +78,8 @@ describe("bad input", () => {
     expectUsageError(["--smp", "0"], /--smp must be between 1 and 8/);
     expectUsageError(["--smp", "99"], /--smp must be between 1 and 8/);
     expectUsageError(["--timeout", "soon"], /--timeout needs a positive number/);
+    expectUsageError(["--jit", "fast"], /--jit takes on, off or a number of visits, got 'fast'/);
+    expectUsageError(["--jit", "-5"], /--jit takes on, off or a number of visits/);
   });
 
   it("a program that loops forever ends with --timeout as status 124", () => {
