@@ -3,7 +3,7 @@
 // only when something raised `attention`.
 import {
   XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
-  REASON_BUDGET, REASON_IDLE,
+  REASON_BUDGET, REASON_IDLE, REASON_JIT,
 } from "./layout";
 import {
   pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
@@ -157,7 +157,9 @@ export function runAll(budget: i32): i32 {
     const state = load<u64>(S_RUNSTATE);
     if (state == RUN_ACTIVE || (state == RUN_WFI && pendingInterrupts() != 0)) runHart(budget);
     if (load<u64>(S_RUNSTATE) == RUN_ACTIVE) idle = false;
-    saveHart();
+    // A stop to compile blocks resumes this very hart with nothing else in between, so an
+    // LR/SC pair it splits must not fail for it (that could repeat every time round).
+    saveHart(stopReason == REASON_JIT && hartCount == 1);
     if (stopReason != REASON_BUDGET) return stopReason;
   }
   return idle ? REASON_IDLE : REASON_BUDGET;

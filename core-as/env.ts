@@ -1,7 +1,7 @@
 // The core's imports (DESIGN.md §2): MMIO and a diagnostic hook. Nothing else crosses
 // per instruction. Run-loop stop requests live here too.
 import { requestAttention } from "./state";
-import { REASON_BUDGET, REASON_HTIF, REASON_STOP } from "./layout";
+import { REASON_BUDGET, REASON_HTIF, REASON_STOP, REASON_JIT } from "./layout";
 
 // @ts-ignore: decorator
 @external("env", "mmioRead")
@@ -14,7 +14,9 @@ export declare function mmioWrite(addr: u32, size: u32, value: u32): void;
 export let stopReason: i32 = REASON_BUDGET;
 
 export function requestStop(reason: i32): void {
-  if (stopReason == REASON_BUDGET) stopReason = reason;
+  // The first reason wins, except that waiting blocks never hide one the host must act on
+  // (the host compiles after every run() anyway).
+  if (stopReason == REASON_BUDGET || (stopReason == REASON_JIT && reason != REASON_JIT)) stopReason = reason;
   requestAttention();
 }
 

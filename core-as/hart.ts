@@ -23,11 +23,14 @@ export function loadHart(h: u32): void {
   pmpRecompute();
 }
 
-/** Writes the running hart back to its slot. Its LR reservation does not survive a switch. */
-export function saveHart(): void {
+/**
+ * Writes the running hart back to its slot. Its LR reservation does not survive a switch
+ * (another hart or a device may write the address meanwhile) unless `keepReservation`.
+ */
+export function saveHart(keepReservation: bool = false): void {
   store<u64>(S_PC, pc);
   store<u64>(S_PRIV, <u64>priv);
-  store<u64>(S_RESV, <u64>-1);
+  if (!keepReservation) store<u64>(S_RESV, <u64>-1);
   memory.copy(slotOf(hartIndex), HART, HART_SIZE);
 }
 

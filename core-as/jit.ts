@@ -17,14 +17,17 @@ import { tlbLookup, KIND_X } from "./tlb";
 export const JIT_NONE: u32 = 0xffff_ffff;
 /** The most instructions one pass through a block retires (the host's translator obeys it). */
 export const JIT_MAX_INSNS: i32 = 128;
-/** Blocks queued before the run loop stops to let the host compile them. */
-const BATCH: u32 = 32;
 const HASH: u32 = 0x9e37_79b1;
 
 /** Probes before a block is queued; 0 turns the tier off. */
 export let jitThreshold: u32 = 0;
+/** Blocks queued before the run loop stops to let the host compile them. */
+let batch: u32 = 32;
 
-export function setJitThreshold(n: u32): void { jitThreshold = n; }
+export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
+  jitThreshold = n;
+  batch = blocksPerBatch < 1 ? 1 : blocksPerBatch > JIT_QUEUE_MAX ? JIT_QUEUE_MAX : blocksPerBatch;
+}
 
 // The map is two-way set associative; entries are 16 bytes: key (host address), function
 // index (0 = none yet), hits, page word at install. A compiled entry is never evicted by a
@@ -95,7 +98,7 @@ function enqueue(host: u32): void {
   if (n >= JIT_QUEUE_MAX) return;
   store<u32>(JIT_QUEUE + 4 + (n << 2), host);
   store<u32>(JIT_QUEUE, n + 1);
-  if (n + 1 >= BATCH) requestStop(REASON_JIT);
+  if (n + 1 >= batch) requestStop(REASON_JIT);
 }
 
 /**

@@ -41,7 +41,10 @@ export interface MachineOptions {
    * Default DEFAULT_JIT_THRESHOLD.
    */
   jit?: number;
-  /** Compile inside run() rather than in the background (deterministic; for tests). */
+  /**
+   * Compile each block as soon as it is hot, inside run(), rather than in batches in the
+   * background: deterministic and immediate, for tests.
+   */
   jitSync?: boolean;
 }
 
@@ -100,7 +103,7 @@ export class Machine {
       ramBytes: opts.ramBytes,
       harts: opts.harts,
       mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
-      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync },
+      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync, batch: opts.jitSync ? 1 : undefined },
     });
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     let machine: Machine | null = null;

@@ -18,7 +18,7 @@ export interface JitCoreExports {
   jitProtect(host: number): number;
   jitInstall(host: number, fn: number, word: number): number;
   jitFlush(): void;
-  setJitThreshold(n: number): void;
+  setJitThreshold(n: number, batch: number): void;
   expandCompressed(h: number): number;
   decodeOp(bits: number): number;
   decodeImm(word: number): number;
@@ -60,6 +60,8 @@ export interface JitOptions {
    * their main thread, so there it only suits workers.
    */
   sync?: boolean;
+  /** Hot blocks the core collects before it stops to have them compiled (default 32; tests use 1). */
+  batch?: number;
 }
 
 interface Batch {
@@ -108,7 +110,7 @@ export class JitTier {
       tlbEntries: tagsW / 8,
       maxInsns: MAX_INSNS,
     };
-    x.setJitThreshold(opts.threshold);
+    x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }
 
   /** Takes what the core queued and compiles it (now, or in the background); call after every run(). */
