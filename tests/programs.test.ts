@@ -5,10 +5,12 @@
 // 124 = --timeout (see tests/programs/README.md).  The programs are built by
 // tests/programs/build.sh and validated on qemu-system-riscv64 -M spike.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { Machine } from "../host-ts/machine.js";
+import { parseElf } from "../images/elf.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binDir = join(root, "tests", "programs", "bin");
@@ -33,7 +35,7 @@ function verdict(status: number | null, signal: NodeJS.Signals | null): string {
 
 describe("bare-metal test programs", () => {
   it("finds the built programs", () => {
-    expect(programs.length).toBe(14);
+    expect(programs.length).toBe(15);
   });
 
   for (const elf of programs) {
@@ -57,6 +59,22 @@ describe("bare-metal test programs", () => {
         `(case n is "CASE n" or the test macro numbered n in tests/programs/src/${name}.S)\n` +
         `--- stderr ---\n${tail(result.stderr)}\n--- stdout ---\n${tail(result.stdout)}`;
       expect(result.status, message).toBe(0);
+    }, (GUEST_TIMEOUT_S + 40) * 1000);
+  }
+});
+
+// Again in-process with every block compiled, synchronously, on its first visit: the
+// programs' traps, CSR side effects and self-modifying code must not notice the JIT.
+describe("bare-metal test programs, compiled", () => {
+  for (const elf of programs) {
+    const name = elf.replace(/\.elf$/, "");
+    it(name, async () => {
+      const wasm = readFileSync(join(root, "build", "core.wasm"));
+      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: () => {}, jit: 1, jitSync: true });
+      machine.loadBareMetal(parseElf(readFileSync(join(binDir, elf)), name), name);
+      const exit = await machine.run({ timeoutMs: GUEST_TIMEOUT_S * 1000 });
+      expect(exit.status, `${name}: ${verdict(exit.status, null)}`).toBe(0);
+      expect(machine.core.jit!.stats.blocks, "blocks compiled").toBeGreaterThan(0);
     }, (GUEST_TIMEOUT_S + 40) * 1000);
   }
 });
