@@ -50,11 +50,12 @@ export interface MachineOptions {
 
 /**
  * Compiling a region costs the engine about 0.1-0.2 ms; running it instead of interpreting
- * saves a few ns per visit. At 2000 visits boot code (run a few times) stays interpreted
+ * saves a few ns per visit. At 5000 visits boot code (run a few times) stays interpreted
  * and loops still compile within their first milliseconds. Measured with bench/: 64 made
- * the compute suite 60% slower (fork/exec re-ran kernel paths just often enough to compile).
+ * the compute suite 60% slower (fork/exec re-ran kernel paths just often enough to
+ * compile); 2000 to 10000 ran it equally fast, and 2000 added ~0.1 s to a boot.
  */
-export const DEFAULT_JIT_THRESHOLD = 2000;
+export const DEFAULT_JIT_THRESHOLD = 5000;
 
 export interface LinuxBoot {
   kernel: Kernel;
