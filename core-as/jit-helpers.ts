@@ -3,17 +3,17 @@
 // the instructions they hand back to the interpreter's semantics.
 import { loadSlow, storeSlow } from "./mmu";
 import { setInsnBits } from "./state";
-import { decode32, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 
 export function jitLoad(va: u64, size: u32): u64 { return loadSlow(va, <u64>size); }
 export function jitStore(va: u64, size: u32, v: u64): void { storeSlow(va, <u64>size, v); }
 
 /**
- * Runs one instruction the translator leaves to the interpreter's semantics (F and D): the
- * block has stored the x register it reads and reloads the one it writes.
+ * Runs one instruction the translator leaves to the interpreter's semantics (F and D),
+ * decoded at translation time: op id, 32-bit form, immediate, bits as fetched. The block
+ * has stored the x register it reads and reloads the one it writes.
  */
-export function jitExecute(word: u32, raw: u32): void {
+export function jitExecute(op: u32, word: u32, imm: i32, raw: u32): void {
   setInsnBits(raw);
-  execute(decode32(word), word, dImm, raw);
+  execute(op, word, <i64>imm, raw);
 }

@@ -202,7 +202,7 @@ function newModule(): ModuleWriter {
   w.type({ params: [], results: [] }); // BLOCK_TYPE
   const load = w.type({ params: [I64, I32], results: [I64] });
   const store = w.type({ params: [I64, I32, I64], results: [] });
-  const execute = w.type({ params: [I32, I32], results: [] });
+  const execute = w.type({ params: [I32, I32, I32, I32], results: [] });
   const binary = w.type({ params: [I64, I64], results: [I64] });
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });

@@ -57,6 +57,7 @@ interface Insn {
   off: number; // byte offset from the block entry
   len: number;
   name: string;
+  op: number; // the decoder's op id
   format: string;
   word: number; // the 32-bit form
   raw: number; // the bits as fetched (16 for compressed)
@@ -176,7 +177,7 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[
     const fp = isFp(format, ext);
     if (!fp && !supported(name)) break;
     out.push({
-      off: at - entry, len, name: fp ? "fp" : name, format, word, raw: len === 2 ? lo : word,
+      off: at - entry, len, name: fp ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
       rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
     });
     at += len;
@@ -326,7 +327,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
     } else if (name === "fp") {
       if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
       pcAt(i.off); f.gset(G_PC);
-      f.i32(i.word).i32(i.raw).call(F_EXECUTE);
+      f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw).call(F_EXECUTE);
       f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
       if (FP_WRITES_X.has(i.format)) {
         if (i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
