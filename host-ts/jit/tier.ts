@@ -27,6 +27,8 @@ export interface JitCoreExports {
 
 export interface JitLayout {
   XREG: number;
+  FREG: number;
+  S_MSTATUS: number;
   JIT_QUEUE: number;
   JIT_DATA_TLB: number;
   TLB_TAGS_R: number;
@@ -103,6 +105,8 @@ export class JitTier {
       decodeOp: (w) => x.decodeOp(w >>> 0),
       decodeImm: (w) => x.decodeImm(w >>> 0),
       xreg: layout.XREG,
+      freg: layout.FREG,
+      mstatus: layout.S_MSTATUS,
       dataTlb: layout.JIT_DATA_TLB,
       tlbTagsR: layout.TLB_TAGS_R,
       tlbTagsW: tagsW,

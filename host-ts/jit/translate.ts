@@ -18,6 +18,8 @@ export interface TranslatorCore {
   decodeOp(bits: number): number;
   decodeImm(word: number): number;
   xreg: number; // address of x0
+  freg: number; // address of f0
+  mstatus: number; // address of the mstatus slot
   dataTlb: number; // address of the u32 holding the data TLB set in use
   tlbTagsR: number;
   tlbTagsW: number;
@@ -42,6 +44,15 @@ export const BLOCK_TYPE = 0;
 const FP_READS_X = new Set(["F_I", "F_S", "FX", "FXN"]); // rs1
 const FP_WRITES_X = new Set(["XF", "XFF", "FXF"]); // rd
 const FP_ONLY = new Set(["FR", "FR1", "FRN", "R4"]);
+/**
+ * FP loads and stores are translated inline (they are most of an FP loop's instructions):
+ * [size, NaN-box the loaded value]. mstatus.FS gates them and a load marks FS dirty, as in
+ * core-as/fp.ts; with FS off they take the interpreter's path, which raises the trap.
+ */
+const FP_MEMORY: Record<string, [size: number, box: boolean]> = {
+  flw: [4, true], fld: [8, false], fsw: [4, false], fsd: [8, false],
+};
+const MSTATUS_FS = 3n << 13n;
 
 // Locals: the entry pc, x1..x31, then scratch.
 const L_BASE = 0;
@@ -177,7 +188,7 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[
     const fp = isFp(format, ext);
     if (!fp && !supported(name)) break;
     out.push({
-      off: at - entry, len, name: fp ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
+      off: at - entry, len, name: fp && !(name in FP_MEMORY) ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
       rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
     });
     at += len;
@@ -191,6 +202,10 @@ function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
   const used = new Set<number>();
   const written = new Set<number>();
   for (const i of insns) {
+    if (i.name in FP_MEMORY) {
+      if (i.rs1 !== 0) used.add(i.rs1);
+      continue;
+    }
     if (i.name === "fp") {
       if (FP_READS_X.has(i.format) && i.rs1 !== 0) used.add(i.rs1);
       if (FP_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
@@ -214,7 +229,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
   const insns = blocks.flatMap((b) => b.insns);
   const { used, written } = registerUse(insns);
   const blockAt = new Map(blocks.map((b, k) => [b.start, k]));
-  const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES);
+  const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES || i.name in FP_MEMORY);
   const rs = (r: number) => (r === 0 ? f.i64(0) : f.get(r));
   const setRd = (r: number) => (r === 0 ? f.op(Op.drop) : f.set(r));
   const pcAt = (off: number) => { f.get(L_BASE); if (off !== 0) f.i64(off).op(Op.i64_add); };
@@ -271,6 +286,48 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
     f.get(L_VA).get(L_SLOT).mem(Op.i64_load, 3, core.tlbAddend + kindTags).op(Op.i64_add).op(Op.i32_wrap_i64);
   };
 
+  /** Pushes the value loaded at rs1 + imm: the TLB hit inline, else the core's slow path. */
+  const loadValue = (i: Insn, index: number, size: number, load: number, signed: boolean) => {
+    effectiveAddress(i);
+    tlbSlot(core.tlbTagsR);
+    tagMatches(size);
+    open(Op.if, I64);
+    hostAddress(core.tlbTagsR);
+    f.mem(load, 0, 0);
+    f.op(Op.else);
+    pcAt(i.off); f.gset(G_PC);
+    f.get(L_VA).i32(size).call(F_LOAD);
+    f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+    if (signed) f.op(SIGN_EXTEND[size]);
+    close();
+  };
+  /** Stores the value `value` pushes at rs1 + imm. */
+  const storeValue = (i: Insn, index: number, size: number, store: number, value: () => void) => {
+    effectiveAddress(i);
+    tlbSlot(core.tlbTagsW);
+    tagMatches(size);
+    open(Op.if);
+    hostAddress(core.tlbTagsW);
+    value();
+    f.mem(store, 0, 0);
+    f.op(Op.else);
+    pcAt(i.off); f.gset(G_PC);
+    f.get(L_VA).i32(size); value(); f.call(F_STORE);
+    f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+    close();
+  };
+  /** Runs the instruction through the interpreter's semantics (jitExecute). */
+  const interpret = (i: Insn, index: number) => {
+    if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
+    pcAt(i.off); f.gset(G_PC);
+    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw).call(F_EXECUTE);
+    f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+    if (FP_WRITES_X.has(i.format)) {
+      if (i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
+      else f.i32(0).i64(0).mem(Op.i64_store, 3, core.xreg); // x0 stays zero for later helpers
+    }
+  };
+
   // Prologue.
   f.gget(G_PC).set(L_BASE);
   if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.dataTlb).set(L_TLB);
@@ -325,46 +382,34 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
     } else if (name === "auipc") {
       if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
     } else if (name === "fp") {
-      if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
-      pcAt(i.off); f.gset(G_PC);
-      f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw).call(F_EXECUTE);
-      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-      if (FP_WRITES_X.has(i.format)) {
-        if (i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
-        else f.i32(0).i64(0).mem(Op.i64_store, 3, core.xreg); // x0 stays zero for later helpers
+      interpret(i, index);
+    } else if (name in FP_MEMORY) {
+      const [size, box] = FP_MEMORY[name];
+      f.i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);
+      open(Op.if);
+      interpret(i, index); // FS is off: the interpreter raises illegal instruction
+      f.op(Op.else);
+      if (name === "flw" || name === "fld") {
+        f.i32(0);
+        loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false);
+        if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
+        f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
+        f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+      } else {
+        storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
       }
+      close();
+      stopIfAttention(i, index);
     } else if (name === "fence") {
       // Harts interleave only between run() slices, so ordering is already total.
     } else if (name in LOADS) {
       const [size, load, signed] = LOADS[name];
-      effectiveAddress(i);
-      tlbSlot(core.tlbTagsR);
-      tagMatches(size);
-      open(Op.if, I64);
-      hostAddress(core.tlbTagsR);
-      f.mem(load, 0, 0);
-      f.op(Op.else);
-      pcAt(i.off); f.gset(G_PC);
-      f.get(L_VA).i32(size).call(F_LOAD);
-      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-      if (signed) f.op(SIGN_EXTEND[size]);
-      close();
+      loadValue(i, index, size, load, signed);
       setRd(i.rd);
       stopIfAttention(i, index);
     } else if (name in STORES) {
       const [size, store] = STORES[name];
-      effectiveAddress(i);
-      tlbSlot(core.tlbTagsW);
-      tagMatches(size);
-      open(Op.if);
-      hostAddress(core.tlbTagsW);
-      rs(i.rs2);
-      f.mem(store, 0, 0);
-      f.op(Op.else);
-      pcAt(i.off); f.gset(G_PC);
-      f.get(L_VA).i32(size); rs(i.rs2); f.call(F_STORE);
-      f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-      close();
+      storeValue(i, index, size, store, () => rs(i.rs2));
       stopIfAttention(i, index);
     } else if (name in BRANCHES) {
       rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
