@@ -2,7 +2,9 @@
 // core queued as hot into one WebAssembly module, puts their functions into the core's
 // function table and tells the core where they are (core-as/jit.ts).
 import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
-import { decodeRegion, emitRegion, LOCALS, M_HELPERS, BLOCK_TYPE, type TranslatorCore } from "./translate.js";
+import { decodeRegion, type TranslatorCore } from "./region.js";
+import { emitRegion, LOCALS, BLOCK_TYPE } from "./translate.js";
+import { M_HELPERS } from "./rules.js";
 
 /** The core exports the tier uses. */
 export interface JitCoreExports {
@@ -201,7 +203,7 @@ export class JitTier {
 }
 
 /** A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type first. */
-function newModule(): ModuleWriter {
+export function newModule(): ModuleWriter {
   const w = new ModuleWriter();
   w.type({ params: [], results: [] }); // BLOCK_TYPE
   const load = w.type({ params: [I64, I32], results: [I64] });

@@ -1,58 +1,23 @@
-// Translates a region of guest code into the body of a WebAssembly function `() -> ()` over
-// the core's memory and globals. A region is the set of blocks reachable from an entry
-// point through direct branches and jumps without leaving the entry's page. A block is
-// straight-line code up to a jump, an unsupported instruction or the page end; conditional
-// branches inside it go to another block of the region when taken, or leave. Inside the
-// function a dispatch loop (br_table) moves between blocks, so loops and if/else stay in
-// compiled code, and guest registers live in wasm locals until the function returns.
+// Emits the body of a WebAssembly function `() -> ()` for a region (region.ts) over the
+// core's memory and globals. Guest registers live in wasm locals until the function
+// returns; a dispatch loop (br_table) moves between the region's blocks, so loops and
+// if/else stay in compiled code; conditional branches to blocks outside the region leave.
 //
 // The code only depends on the page's bytes, never on its virtual address: the entry pc
 // is read from the `pc` global, so a page mapped at several addresses shares one region.
-import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
-
-/** What the translator needs from the core (decoder exports and layout). */
-export interface TranslatorCore {
-  bytes: Uint8Array; // the core's whole linear memory
-  expandCompressed(h: number): number;
-  decodeOp(bits: number): number;
-  decodeImm(word: number): number;
-  xreg: number; // address of x0
-  freg: number; // address of f0
-  mstatus: number; // address of the mstatus slot
-  dataTlb: number; // address of the u32 holding the data TLB set in use
-  tlbTagsR: number;
-  tlbTagsW: number;
-  tlbAddend: number;
-  tlbEntries: number;
-  maxInsns: number;
-}
+import { registerUse, type Block, type Insn, type TranslatorCore } from "./region.js";
+import {
+  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, FP_READS_X, FP_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
+  SIGN_EXTEND, STORES,
+} from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
 export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3;
 export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
-/** M-extension helpers, imported in this order after F_EXECUTE. */
-export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
 const F_M0 = 3;
 /** Type index of `() -> ()`, every block's type (tier.ts declares it first). */
 export const BLOCK_TYPE = 0;
-
-/**
- * F and D run through the interpreter's own semantics (jitExecute): the block only has to
- * know which x register an instruction reads or writes, which its format says.
- */
-const FP_READS_X = new Set(["F_I", "F_S", "FX", "FXN"]); // rs1
-const FP_WRITES_X = new Set(["XF", "XFF", "FXF"]); // rd
-const FP_ONLY = new Set(["FR", "FR1", "FRN", "R4"]);
-/**
- * FP loads and stores are translated inline (they are most of an FP loop's instructions):
- * [size, NaN-box the loaded value]. mstatus.FS gates them and a load marks FS dirty, as in
- * core-as/fp.ts; with FS off they take the interpreter's path, which raises the trap.
- */
-const FP_MEMORY: Record<string, [size: number, box: boolean]> = {
-  flw: [4, true], fld: [8, false], fsw: [4, false], fsd: [8, false],
-};
-const MSTATUS_FS = 3n << 13n;
 
 // Locals: the entry pc, x1..x31, then scratch.
 const L_BASE = 0;
@@ -63,165 +28,6 @@ const L_TLB = 35;
 const L_RETIRED = 36; // instructions an exit retires
 const L_CURRENT = 37; // the region block the dispatch loop runs next
 export const LOCALS: [number, ValType][] = [[34, I64], [4, I32]]; // 0..33 i64, 34..37 i32
-
-interface Insn {
-  off: number; // byte offset from the block entry
-  len: number;
-  name: string;
-  op: number; // the decoder's op id
-  format: string;
-  word: number; // the 32-bit form
-  raw: number; // the bits as fetched (16 for compressed)
-  rd: number;
-  rs1: number;
-  rs2: number;
-  imm: number;
-}
-
-const LOADS: Record<string, [size: number, op: number, signExtend: boolean]> = {
-  lb: [1, Op.i64_load8_s, true], lh: [2, Op.i64_load16_s, true], lw: [4, Op.i64_load32_s, true],
-  ld: [8, Op.i64_load, false], lbu: [1, Op.i64_load8_u, false], lhu: [2, Op.i64_load16_u, false],
-  lwu: [4, Op.i64_load32_u, false],
-};
-const SIGN_EXTEND: Record<number, number> = { 1: 0xc2, 2: 0xc3, 4: 0xc4 }; // i64.extend{8,16,32}_s
-const STORES: Record<string, [size: number, op: number]> = {
-  sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store],
-};
-const BRANCHES: Record<string, number> = {
-  beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u,
-};
-const ALU_RR: Record<string, number[]> = {
-  add: [Op.i64_add], sub: [Op.i64_sub], sll: [Op.i64_shl], srl: [Op.i64_shr_u], sra: [Op.i64_shr_s],
-  xor: [Op.i64_xor], or: [Op.i64_or], and: [Op.i64_and], mul: [Op.i64_mul],
-  slt: [Op.i64_lt_s, Op.i64_extend_i32_u], sltu: [Op.i64_lt_u, Op.i64_extend_i32_u],
-  addw: [Op.i64_add, Op.i64_extend32_s], subw: [Op.i64_sub, Op.i64_extend32_s], mulw: [Op.i64_mul, Op.i64_extend32_s],
-};
-const ALU_RI: Record<string, number[]> = {
-  addi: [Op.i64_add], xori: [Op.i64_xor], ori: [Op.i64_or], andi: [Op.i64_and],
-  slti: [Op.i64_lt_s, Op.i64_extend_i32_u], sltiu: [Op.i64_lt_u, Op.i64_extend_i32_u],
-  slli: [Op.i64_shl], srli: [Op.i64_shr_u], srai: [Op.i64_shr_s],
-  addiw: [Op.i64_add, Op.i64_extend32_s], slliw: [Op.i64_shl, Op.i64_extend32_s],
-};
-/** 32-bit shifts: done on i32 (whose shift counts wasm masks to 5 bits, as RV64 does). */
-const SHIFT_W: Record<string, number> = {
-  sllw: Op.i32_shl, srlw: Op.i32_shr_u, sraw: Op.i32_shr_s, srliw: Op.i32_shr_u, sraiw: Op.i32_shr_s,
-};
-const ENDS_BLOCK = new Set(["jal", "jalr"]);
-
-const isFp = (format: string, ext: string) =>
-  (ext === "F" || ext === "D") && (FP_READS_X.has(format) || FP_WRITES_X.has(format) || FP_ONLY.has(format));
-
-function supported(name: string): boolean {
-  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI ||
-    name in SHIFT_W || (M_HELPERS as readonly string[]).includes(name) ||
-    name === "lui" || name === "auipc" || name === "jal" || name === "jalr" || name === "fence";
-}
-
-/** A block of a region: its offset from the region's entry and its instructions. */
-export interface Block {
-  start: number;
-  insns: Insn[];
-}
-
-/** Limits that keep one region's function quick to compile. */
-const MAX_BLOCKS = 8;
-const MAX_REGION_INSNS = 160;
-
-/**
- * The region entered at host address `entry`: its entry block first. Empty when the
- * entry's first instruction is not translatable.
- */
-export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
-  const pageOffset = entry & 0xfff;
-  const inPage = (off: number) => off >= -pageOffset && off < 0x1000 - pageOffset;
-  const blocks: Block[] = [];
-  const seen = new Set<number>();
-  const work = [0];
-  let total = 0;
-  while (work.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_REGION_INSNS) {
-    const start = work.shift()!;
-    if (seen.has(start)) continue;
-    seen.add(start);
-    const insns = decodeBlock(core, entry + start, start);
-    if (insns.length === 0) continue; // control leaves the region there
-    blocks.push({ start, insns });
-    total += insns.length;
-    for (const i of insns) {
-      // Branches and plain jumps (loops, if/else); calls (jal with a link) start regions of their own.
-      if (i.name in BRANCHES || (i.name === "jal" && i.rd === 0)) {
-        const target = i.off + i.imm;
-        if (inPage(target)) work.push(target);
-      }
-    }
-    const last = insns[insns.length - 1];
-    const end = last.off + last.len;
-    if (!ENDS_BLOCK.has(last.name) && insns.length === core.maxInsns && inPage(end)) work.push(end);
-  }
-  return blocks;
-}
-
-/**
- * Decodes the block at host address `at` (offsets are counted from `start`, its offset in
- * the region); empty when its first instruction is not translatable.
- */
-export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[] {
-  const entry = at0 - start;
-  const pageEnd = (at0 | 0xfff) + 1;
-  const out: Insn[] = [];
-  const m = core.bytes;
-  for (let at = at0; out.length < core.maxInsns && at + 2 <= pageEnd;) {
-    const lo = m[at] | (m[at + 1] << 8);
-    let word: number;
-    let len: number;
-    if ((lo & 3) !== 3) {
-      word = core.expandCompressed(lo);
-      len = 2;
-      if (word === 0) break;
-    } else {
-      if (at + 4 > pageEnd) break;
-      word = (lo | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
-      len = 4;
-    }
-    const op = core.decodeOp(word);
-    if (op === 0) break;
-    const { name, format, ext } = ENCODINGS[op - 1];
-    const fp = isFp(format, ext);
-    if (!fp && !supported(name)) break;
-    out.push({
-      off: at - entry, len, name: fp && !(name in FP_MEMORY) ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
-      rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
-    });
-    at += len;
-    if (ENDS_BLOCK.has(name)) break;
-  }
-  return out;
-}
-
-/** Registers a region reads or writes (for the prologue and the write-backs). */
-function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
-  const used = new Set<number>();
-  const written = new Set<number>();
-  for (const i of insns) {
-    if (i.name in FP_MEMORY) {
-      if (i.rs1 !== 0) used.add(i.rs1);
-      continue;
-    }
-    if (i.name === "fp") {
-      if (FP_READS_X.has(i.format) && i.rs1 !== 0) used.add(i.rs1);
-      if (FP_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
-      continue;
-    }
-    const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :
-      i.name in ALU_RI || i.name in LOADS || i.name === "jalr" || i.name === "srliw" || i.name === "sraiw" ? [i.rs1] : [i.rs1, i.rs2];
-    for (const r of reads) if (r !== 0) used.add(r);
-    const writes = !(i.name in STORES || i.name in BRANCHES || i.name === "fence");
-    if (writes && i.rd !== 0) {
-      used.add(i.rd);
-      written.add(i.rd);
-    }
-  }
-  return { used: [...used].sort((a, b) => a - b), written: [...written].sort((a, b) => a - b) };
-}
 
 /** The function body for a region (from decodeRegion, not empty). */
 export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
@@ -352,84 +158,84 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
   return f;
 
   function emitBlockBody(insns: Insn[]): void {
-  let ended = false;
-  const n = insns.length;
-  const end = insns[n - 1].off + insns[n - 1].len;
-  insns.forEach((i, index) => {
-    const name = i.name;
-    if (name in ALU_RR) {
-      if (i.rd === 0) return;
-      rs(i.rs1); rs(i.rs2);
-      for (const op of ALU_RR[name]) f.op(op);
-      f.set(i.rd);
-    } else if (name in ALU_RI) {
-      if (i.rd === 0) return;
-      rs(i.rs1); f.i64(i.imm);
-      for (const op of ALU_RI[name]) f.op(op);
-      f.set(i.rd);
-    } else if (name in SHIFT_W) {
-      if (i.rd === 0) return;
-      rs(i.rs1); f.op(Op.i32_wrap_i64);
-      if (name === "srliw" || name === "sraiw") f.i32(i.imm & 31);
-      else { rs(i.rs2); f.op(Op.i32_wrap_i64); }
-      f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
-    } else if ((M_HELPERS as readonly string[]).includes(name)) {
-      if (i.rd === 0) return;
-      rs(i.rs1); rs(i.rs2);
-      f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
-    } else if (name === "lui") {
-      if (i.rd !== 0) f.i64(i.imm).set(i.rd);
-    } else if (name === "auipc") {
-      if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
-    } else if (name === "fp") {
-      interpret(i, index);
-    } else if (name in FP_MEMORY) {
-      const [size, box] = FP_MEMORY[name];
-      f.i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);
-      open(Op.if);
-      interpret(i, index); // FS is off: the interpreter raises illegal instruction
-      f.op(Op.else);
-      if (name === "flw" || name === "fld") {
-        f.i32(0);
-        loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false);
-        if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
-        f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
-        f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+    let ended = false;
+    const n = insns.length;
+    const end = insns[n - 1].off + insns[n - 1].len;
+    insns.forEach((i, index) => {
+      const name = i.name;
+      if (name in ALU_RR) {
+        if (i.rd === 0) return;
+        rs(i.rs1); rs(i.rs2);
+        for (const op of ALU_RR[name]) f.op(op);
+        f.set(i.rd);
+      } else if (name in ALU_RI) {
+        if (i.rd === 0) return;
+        rs(i.rs1); f.i64(i.imm);
+        for (const op of ALU_RI[name]) f.op(op);
+        f.set(i.rd);
+      } else if (name in SHIFT_W) {
+        if (i.rd === 0) return;
+        rs(i.rs1); f.op(Op.i32_wrap_i64);
+        if (name === "srliw" || name === "sraiw") f.i32(i.imm & 31);
+        else { rs(i.rs2); f.op(Op.i32_wrap_i64); }
+        f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
+      } else if ((M_HELPERS as readonly string[]).includes(name)) {
+        if (i.rd === 0) return;
+        rs(i.rs1); rs(i.rs2);
+        f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
+      } else if (name === "lui") {
+        if (i.rd !== 0) f.i64(i.imm).set(i.rd);
+      } else if (name === "auipc") {
+        if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
+      } else if (name === "fp") {
+        interpret(i, index);
+      } else if (name in FP_MEMORY) {
+        const [size, box] = FP_MEMORY[name];
+        f.i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);
+        open(Op.if);
+        interpret(i, index); // FS is off: the interpreter raises illegal instruction
+        f.op(Op.else);
+        if (name === "flw" || name === "fld") {
+          f.i32(0);
+          loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false);
+          if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
+          f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
+          f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+        } else {
+          storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
+        }
+        close();
+        stopIfAttention(i, index);
+      } else if (name === "fence") {
+        // Harts interleave only between run() slices, so ordering is already total.
+      } else if (name in LOADS) {
+        const [size, load, signed] = LOADS[name];
+        loadValue(i, index, size, load, signed);
+        setRd(i.rd);
+        stopIfAttention(i, index);
+      } else if (name in STORES) {
+        const [size, store] = STORES[name];
+        storeValue(i, index, size, store, () => rs(i.rs2));
+        stopIfAttention(i, index);
+      } else if (name in BRANCHES) {
+        rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
+        open(Op.if);
+        jump(i.off + i.imm, index + 1);
+        close();
+      } else if (name === "jal") {
+        if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+        const target = i.off + i.imm;
+        jump(target, index + 1);
+        ended = true;
+      } else if (name === "jalr") {
+        rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
+        if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+        exit(() => f.get(L_VA), index + 1);
+        ended = true;
       } else {
-        storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
+        throw new Error(`translator: no rule for ${name}`);
       }
-      close();
-      stopIfAttention(i, index);
-    } else if (name === "fence") {
-      // Harts interleave only between run() slices, so ordering is already total.
-    } else if (name in LOADS) {
-      const [size, load, signed] = LOADS[name];
-      loadValue(i, index, size, load, signed);
-      setRd(i.rd);
-      stopIfAttention(i, index);
-    } else if (name in STORES) {
-      const [size, store] = STORES[name];
-      storeValue(i, index, size, store, () => rs(i.rs2));
-      stopIfAttention(i, index);
-    } else if (name in BRANCHES) {
-      rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
-      open(Op.if);
-      jump(i.off + i.imm, index + 1);
-      close();
-    } else if (name === "jal") {
-      if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
-      const target = i.off + i.imm;
-      jump(target, index + 1);
-      ended = true;
-    } else if (name === "jalr") {
-      rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
-      if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
-      exit(() => f.get(L_VA), index + 1);
-      ended = true;
-    } else {
-      throw new Error(`translator: no rule for ${name}`);
-    }
-  });
-  if (!ended) jump(end, n);
+    });
+    if (!ended) jump(end, n);
   }
 }

@@ -1,0 +1,144 @@
+// Finds the region a hot entry point starts: its blocks, decoded with the core's own
+// decoder. A region is the set of blocks reachable from the entry through direct branches
+// and plain jumps without leaving the entry's page; a block is straight-line code up to a
+// jump, an instruction the translator refuses, the page end or maxInsns instructions.
+import { ENCODINGS } from "../../core-as/isa/encodings.js";
+import { BRANCHES, ENDS_BLOCK, FP_MEMORY, FP_READS_X, FP_WRITES_X, STORES, LOADS, ALU_RI, isFp, translatable } from "./rules.js";
+
+/** What the translator needs from the core (decoder exports and layout). */
+export interface TranslatorCore {
+  bytes: Uint8Array; // the core's whole linear memory
+  expandCompressed(h: number): number;
+  decodeOp(bits: number): number;
+  decodeImm(word: number): number;
+  xreg: number; // address of x0
+  freg: number; // address of f0
+  mstatus: number; // address of the mstatus slot
+  dataTlb: number; // address of the u32 holding the data TLB set in use
+  tlbTagsR: number;
+  tlbTagsW: number;
+  tlbAddend: number;
+  tlbEntries: number;
+  maxInsns: number;
+}
+
+/** One decoded guest instruction of a region. */
+export interface Insn {
+  off: number; // byte offset from the block entry
+  len: number;
+  name: string;
+  op: number; // the decoder's op id
+  format: string;
+  word: number; // the 32-bit form
+  raw: number; // the bits as fetched (16 for compressed)
+  rd: number;
+  rs1: number;
+  rs2: number;
+  imm: number;
+}
+
+/** A block of a region: its offset from the region's entry and its instructions. */
+export interface Block {
+  start: number;
+  insns: Insn[];
+}
+
+/** Limits that keep one region's function quick to compile. */
+const MAX_BLOCKS = 8;
+const MAX_REGION_INSNS = 160;
+
+/**
+ * The region entered at host address `entry`: its entry block first. Empty when the
+ * entry's first instruction is not translatable.
+ */
+export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
+  const pageOffset = entry & 0xfff;
+  const inPage = (off: number) => off >= -pageOffset && off < 0x1000 - pageOffset;
+  const blocks: Block[] = [];
+  const seen = new Set<number>();
+  const work = [0];
+  let total = 0;
+  while (work.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_REGION_INSNS) {
+    const start = work.shift()!;
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const insns = decodeBlock(core, entry + start, start);
+    if (insns.length === 0) continue; // control leaves the region there
+    blocks.push({ start, insns });
+    total += insns.length;
+    for (const i of insns) {
+      // Branches and plain jumps (loops, if/else); calls (jal with a link) start regions of their own.
+      if (i.name in BRANCHES || (i.name === "jal" && i.rd === 0)) {
+        const target = i.off + i.imm;
+        if (inPage(target)) work.push(target);
+      }
+    }
+    const last = insns[insns.length - 1];
+    const end = last.off + last.len;
+    if (!ENDS_BLOCK.has(last.name) && insns.length === core.maxInsns && inPage(end)) work.push(end);
+  }
+  return blocks;
+}
+
+/**
+ * Decodes the block at host address `at` (offsets are counted from `start`, its offset in
+ * the region); empty when its first instruction is not translatable.
+ */
+export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[] {
+  const entry = at0 - start;
+  const pageEnd = (at0 | 0xfff) + 1;
+  const out: Insn[] = [];
+  const m = core.bytes;
+  for (let at = at0; out.length < core.maxInsns && at + 2 <= pageEnd;) {
+    const lo = m[at] | (m[at + 1] << 8);
+    let word: number;
+    let len: number;
+    if ((lo & 3) !== 3) {
+      word = core.expandCompressed(lo);
+      len = 2;
+      if (word === 0) break;
+    } else {
+      if (at + 4 > pageEnd) break;
+      word = (lo | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
+      len = 4;
+    }
+    const op = core.decodeOp(word);
+    if (op === 0) break;
+    const { name, format, ext } = ENCODINGS[op - 1];
+    const fp = isFp(format, ext);
+    if (!fp && !translatable(name)) break;
+    out.push({
+      off: at - entry, len, name: fp && !(name in FP_MEMORY) ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
+      rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
+    });
+    at += len;
+    if (ENDS_BLOCK.has(name)) break;
+  }
+  return out;
+}
+
+/** Registers a region reads or writes (for the prologue and the write-backs). */
+export function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const i of insns) {
+    if (i.name in FP_MEMORY) {
+      if (i.rs1 !== 0) used.add(i.rs1);
+      continue;
+    }
+    if (i.name === "fp") {
+      if (FP_READS_X.has(i.format) && i.rs1 !== 0) used.add(i.rs1);
+      if (FP_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
+      continue;
+    }
+    const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :
+      i.name in ALU_RI || i.name in LOADS || i.name === "jalr" || i.name === "srliw" || i.name === "sraiw" ? [i.rs1] : [i.rs1, i.rs2];
+    for (const r of reads) if (r !== 0) used.add(r);
+    const writes = !(i.name in STORES || i.name in BRANCHES || i.name === "fence");
+    if (writes && i.rd !== 0) {
+      used.add(i.rd);
+      written.add(i.rd);
+    }
+  }
+  return { used: [...used].sort((a, b) => a - b), written: [...written].sort((a, b) => a - b) };
+}

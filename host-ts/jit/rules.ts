@@ -1,0 +1,66 @@
+// What the translator handles and how: RV64IM by instruction name, with the wasm operators
+// each one becomes, and how F/D instructions touch the x registers. decodeRegion (region.ts)
+// stops a block at anything `translatable` refuses; emitRegion (translate.ts) has a rule
+// for everything it accepts.
+import { Op } from "./wasm-emitter.js";
+
+/** M-extension helpers, imported in this order after F_EXECUTE (translate.ts). */
+export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
+
+/**
+ * F and D run through the interpreter's own semantics (jitExecute): the block only has to
+ * know which x register an instruction reads or writes, which its format says.
+ */
+export const FP_READS_X = new Set(["F_I", "F_S", "FX", "FXN"]); // rs1
+export const FP_WRITES_X = new Set(["XF", "XFF", "FXF"]); // rd
+export const FP_ONLY = new Set(["FR", "FR1", "FRN", "R4"]);
+/**
+ * FP loads and stores are translated inline (they are most of an FP loop's instructions):
+ * [size, NaN-box the loaded value]. mstatus.FS gates them and a load marks FS dirty, as in
+ * core-as/fp.ts; with FS off they take the interpreter's path, which raises the trap.
+ */
+export const FP_MEMORY: Record<string, [size: number, box: boolean]> = {
+  flw: [4, true], fld: [8, false], fsw: [4, false], fsd: [8, false],
+};
+export const MSTATUS_FS = 3n << 13n;
+
+export const LOADS: Record<string, [size: number, op: number, signExtend: boolean]> = {
+  lb: [1, Op.i64_load8_s, true], lh: [2, Op.i64_load16_s, true], lw: [4, Op.i64_load32_s, true],
+  ld: [8, Op.i64_load, false], lbu: [1, Op.i64_load8_u, false], lhu: [2, Op.i64_load16_u, false],
+  lwu: [4, Op.i64_load32_u, false],
+};
+export const SIGN_EXTEND: Record<number, number> = { 1: 0xc2, 2: 0xc3, 4: 0xc4 }; // i64.extend{8,16,32}_s
+export const STORES: Record<string, [size: number, op: number]> = {
+  sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store],
+};
+export const BRANCHES: Record<string, number> = {
+  beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u,
+};
+export const ALU_RR: Record<string, number[]> = {
+  add: [Op.i64_add], sub: [Op.i64_sub], sll: [Op.i64_shl], srl: [Op.i64_shr_u], sra: [Op.i64_shr_s],
+  xor: [Op.i64_xor], or: [Op.i64_or], and: [Op.i64_and], mul: [Op.i64_mul],
+  slt: [Op.i64_lt_s, Op.i64_extend_i32_u], sltu: [Op.i64_lt_u, Op.i64_extend_i32_u],
+  addw: [Op.i64_add, Op.i64_extend32_s], subw: [Op.i64_sub, Op.i64_extend32_s], mulw: [Op.i64_mul, Op.i64_extend32_s],
+};
+export const ALU_RI: Record<string, number[]> = {
+  addi: [Op.i64_add], xori: [Op.i64_xor], ori: [Op.i64_or], andi: [Op.i64_and],
+  slti: [Op.i64_lt_s, Op.i64_extend_i32_u], sltiu: [Op.i64_lt_u, Op.i64_extend_i32_u],
+  slli: [Op.i64_shl], srli: [Op.i64_shr_u], srai: [Op.i64_shr_s],
+  addiw: [Op.i64_add, Op.i64_extend32_s], slliw: [Op.i64_shl, Op.i64_extend32_s],
+};
+/** 32-bit shifts: done on i32 (whose shift counts wasm masks to 5 bits, as RV64 does). */
+export const SHIFT_W: Record<string, number> = {
+  sllw: Op.i32_shl, srlw: Op.i32_shr_u, sraw: Op.i32_shr_s, srliw: Op.i32_shr_u, sraiw: Op.i32_shr_s,
+};
+export const ENDS_BLOCK = new Set(["jal", "jalr"]);
+
+/** F/D instructions the translator hands to the interpreter's semantics (or inlines: FP_MEMORY). */
+export const isFp = (format: string, ext: string) =>
+  (ext === "F" || ext === "D") && (FP_READS_X.has(format) || FP_WRITES_X.has(format) || FP_ONLY.has(format));
+
+/** Integer instructions the translator emits code for. */
+export function translatable(name: string): boolean {
+  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI ||
+    name in SHIFT_W || (M_HELPERS as readonly string[]).includes(name) ||
+    name === "lui" || name === "auipc" || name === "jal" || name === "jalr" || name === "fence";
+}
