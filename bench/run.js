@@ -4,7 +4,7 @@
 //
 //   npm run bench                    full run
 //   npm run bench -- --quick         one short repetition of everything (CI's smoke run)
-//   options: --reps N  --no-qemu  --out FILE
+//   options: --reps N  --no-qemu  --out FILE  --jit on|off|N (hartvm's translation tier, as its CLI flag)
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir, cpus } from "node:os";
@@ -30,6 +30,13 @@ const quick = flag("--quick");
 const reps = Number(option("--reps", quick ? 1 : 5));
 const outFile = option("--out", join(ROOT, "bench", "results", "latest.json"));
 const qemuBin = flag("--no-qemu") ? null : findOnPath("qemu-system-riscv64");
+const jit = option("--jit", "on");
+if (!/^(on|off|\d+)$/.test(jit)) {
+  process.stderr.write(`bench: --jit takes on, off or a number of visits, got '${jit}'\n`);
+  process.exit(2);
+}
+/** The same setting for in-process machines (Machine's `jit` option; undefined = its default). */
+const machineJit = jit === "on" ? undefined : jit === "off" ? 0 : Number(jit);
 const tmp = mkdtempSync(join(tmpdir(), "hartvm-bench-"));
 const progress = (text) => process.stderr.write(`\r\x1b[K${text}`);
 
@@ -83,7 +90,7 @@ async function bareMetal(wasm, w) {
   let instructions = 0;
   for (let i = 0; i < reps; i++) {
     progress(`bare-metal ${w.name}: hartvm ${i + 1}/${reps}`);
-    const m = await Machine.create({ wasm, ramBytes: 64 << 20, harts: 1, output: () => {} });
+    const m = await Machine.create({ wasm, ramBytes: 64 << 20, harts: 1, output: () => {}, jit: machineJit });
     m.loadBareMetal(parseElf(bytes, w.name), w.name);
     const t0 = performance.now();
     const exit = await m.run();
@@ -130,7 +137,7 @@ function boot(name, hartvmArgs, initrd, expect, image) {
   const qm = [];
   for (let i = 0; i < reps; i++) {
     progress(`${name}: hartvm ${i + 1}/${reps}`);
-    hv.push(timed(process.execPath, [CLI, "--kernel", KERNEL, "--initrd", initrd, "--append", "console=ttyS0", "--timeout", "300", ...hartvmArgs], expect).seconds);
+    hv.push(timed(process.execPath, [CLI, "--kernel", KERNEL, "--initrd", initrd, "--append", "console=ttyS0", "--timeout", "300", "--jit", jit, ...hartvmArgs], expect).seconds);
     if (qemuBin) {
       progress(`${name}: qemu ${i + 1}/${reps}`);
       const [cmd, argv] = qemuLinux(image, initrd, "console=ttyS0");
@@ -157,7 +164,7 @@ function computeSuite(image) {
   const runs = { hartvm: [], qemu: [] };
   for (let i = 0; i < reps; i++) {
     progress(`compute suite: hartvm ${i + 1}/${reps}`);
-    const h = timed(process.execPath, [CLI, "--kernel", KERNEL, "--initrd", SUITE_INITRD, "--append", append, "--timeout", "900"], "BENCH-DONE");
+    const h = timed(process.execPath, [CLI, "--kernel", KERNEL, "--initrd", SUITE_INITRD, "--append", append, "--timeout", "900", "--jit", jit], "BENCH-DONE");
     runs.hartvm.push({ wall: h.seconds, guest: guestTimes(h.out) });
     if (qemuBin) {
       progress(`compute suite: qemu ${i + 1}/${reps}`);
@@ -222,6 +229,7 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     quick,
+    jit,
     host: { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, qemu: qemuBin ? qemuVersion() : null },
     workloads,
     hostCost: host,
