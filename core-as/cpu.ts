@@ -3,7 +3,7 @@
 // only when something raised `attention`.
 import {
   XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
-  REASON_BUDGET, REASON_IDLE, REASON_JIT,
+  REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
 } from "./layout";
 import {
   pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
@@ -18,7 +18,7 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
-import { jitProbe, jitChain, jitThreshold, JIT_NONE, JIT_MAX_INSNS } from "./jit";
+import { jitProbe, jitChain, jitThreshold } from "./jit";
 
 const HASH: u32 = 0x9e37_79b1;
 

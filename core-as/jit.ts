@@ -6,17 +6,13 @@
 // to it takes the slow path, which bumps the page's generation and so retires its blocks.
 import {
   JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
-  RAM_OFFSET, REASON_JIT, TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_W, TLB_ENTRIES,
+  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
 import { remaining } from "./counters";
-import { tlbLookup, KIND_X } from "./tlb";
+import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
 
-/** Function-table index meaning "translation found nothing to compile here". */
-export const JIT_NONE: u32 = 0xffff_ffff;
-/** The most instructions one pass through a block retires (the host's translator obeys it). */
-export const JIT_MAX_INSNS: i32 = 128;
 const HASH: u32 = 0x9e37_79b1;
 
 /** Probes before a block is queued; 0 turns the tier off. */
@@ -41,26 +37,35 @@ export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
   return JIT_PAGES + (((host - RAM_OFFSET) >> 12) << 2);
 }
 
+/** The entry of `host` in its set, or 0. */
+// @ts-ignore: decorator
+@inline function entryOf(set: u32, host: u32): u32 {
+  return load<u32>(set) == host ? set : load<u32>(set + 16) == host ? set + 16 : 0;
+}
+
+/** The way a new entry takes: one holding nothing compiled (the one with fewer hits), or 0. */
+// @ts-ignore: decorator
+@inline function freeWay(set: u32): u32 {
+  const free0 = load<u32>(set + 4) == 0, free1 = load<u32>(set + 20) == 0;
+  if (free0 && (!free1 || load<u32>(set + 8) <= load<u32>(set + 24))) return set;
+  return free1 ? set + 16 : 0;
+}
+
 /**
  * The compiled block starting at host address `host`: its table index, JIT_NONE when the
  * translator gave up on it, or 0 (after counting the visit and queueing it when hot).
  */
 export function jitProbe(host: u32): u32 {
   const set = setOf(host);
-  let e = set;
-  if (load<u32>(e) != host) {
-    e = set + 16;
-    if (load<u32>(e) != host) {
-      // A new block: take a way that holds nothing compiled, the one with fewer hits.
-      const free0 = load<u32>(set + 4) == 0, free1 = load<u32>(set + 20) == 0;
-      if (free0 && (!free1 || load<u32>(set + 8) <= load<u32>(set + 24))) e = set;
-      else if (!free1) return 0; // both ways hold code: this block stays interpreted
-      store<u32>(e, host);
-      store<u32>(e + 4, 0);
-      store<u32>(e + 8, 1);
-      if (jitThreshold == 1) enqueue(host);
-      return 0;
-    }
+  let e = entryOf(set, host);
+  if (e == 0) {
+    e = freeWay(set);
+    if (e == 0) return 0; // both ways hold code: this block stays interpreted
+    store<u32>(e, host);
+    store<u32>(e + 4, 0);
+    store<u32>(e + 8, 1);
+    if (jitThreshold == 1) enqueue(host);
+    return 0;
   }
   const fn = load<u32>(e + 4);
   if (fn != 0) {
@@ -85,8 +90,7 @@ export function jitChain(): u32 {
   if (trapped || attention || remaining < JIT_MAX_INSNS) return 0;
   const host = tlbLookup(KIND_X, pc, 2);
   if (host == 0) return 0;
-  const set = setOf(host);
-  const e = load<u32>(set) == host ? set : load<u32>(set + 16) == host ? set + 16 : 0;
+  const e = entryOf(setOf(host), host);
   if (e == 0) return 0;
   const fn = load<u32>(e + 4);
   if (fn == 0 || fn == JIT_NONE || load<u32>(e + 12) != load<u32>(pageWordOf(host))) return 0;
@@ -111,7 +115,7 @@ export function jitProtect(host: u32): u32 {
   if ((word & 1) == 0) {
     word |= 1;
     store<u32>(pw, word);
-    flushWriteTlbs();
+    flushWriteTlbs(hartCount);
   }
   return word;
 }
@@ -125,11 +129,9 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   if (load<u32>(pageWordOf(host)) != word) return false;
   const set = setOf(host);
   // Its own way if it still has one, else one without code, else the first.
-  const e = load<u32>(set) == host ? set
-    : load<u32>(set + 16) == host ? set + 16
-    : load<u32>(set + 4) == 0 ? set
-    : load<u32>(set + 20) == 0 ? set + 16
-    : set;
+  let e = entryOf(set, host);
+  if (e == 0) e = freeWay(set);
+  if (e == 0) e = set;
   store<u32>(e, host);
   store<u32>(e + 4, fn);
   store<u32>(e + 8, 0);
@@ -162,13 +164,4 @@ export function jitFlush(): void {
 export function jitClear(): void {
   jitFlush();
   memory.fill(JIT_PAGES, 0, JIT_PAGES_SIZE);
-}
-
-/** Write TLB entries may point into a page that now holds code: drop them on every hart. */
-function flushWriteTlbs(): void {
-  for (let h: u32 = 0; h < hartCount; h++) {
-    for (let s: u32 = 0; s < TLB_SETS; s++) {
-      memory.fill(TLB_BASE + h * TLB_PER_HART + s * TLB_SET_SIZE + TLB_TAGS_W, 0xff, TLB_ENTRIES * 8);
-    }
-  }
 }

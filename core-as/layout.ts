@@ -93,9 +93,11 @@ export const JIT_QUEUE: u32 = JIT_MAP + JIT_MAP_SIZE; // u32 count, then host ad
 export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
 export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
-/** The data TLB set in use, kept in memory for translated code (tlb.ts keeps it current). */
-export const JIT_DATA_TLB: u32 = JIT_PAGES + JIT_PAGES_SIZE;
-export const JIT_END: u32 = JIT_DATA_TLB + 8;
+export const JIT_END: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+/** Function-table index meaning "translation found nothing to compile here". */
+export const JIT_NONE: u32 = 0xffff_ffff;
+/** The most instructions one pass through a translated block retires (the translator obeys it). */
+export const JIT_MAX_INSNS: i32 = 128;
 
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;

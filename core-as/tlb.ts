@@ -3,18 +3,20 @@
 // compare: a misaligned address never matches and takes the slow path.
 import {
   TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
-  TLB_ENTRIES, S_MSTATUS, JIT_DATA_TLB,
+  TLB_ENTRIES, S_MSTATUS,
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
+import { MS_MPRV, MS_SUM } from "./trap";
 
 const SET_U: u32 = 0;
 const SET_S: u32 = 1;
 const SET_M: u32 = 2;
 const SET_S_SUM: u32 = 3;
-const MPRV: u64 = 1 << 17;
-const SUM: u64 = 1 << 18;
 
-/** The running hart's sets, and the ones fetches and data accesses use now. */
+/**
+ * The running hart's sets, and the ones fetches and data accesses use now (translated code
+ * imports `dataTlb` as a global, host-ts/jit/).
+ */
 let hartTlbs: u32 = TLB_BASE;
 export let fetchTlb: u32 = TLB_BASE;
 export let dataTlb: u32 = TLB_BASE;
@@ -36,9 +38,8 @@ export function selectTlbs(): void {
   fetchTlb = hartTlbs + setOf(priv, false) * TLB_SET_SIZE;
   const status = load<u64>(S_MSTATUS);
   let p = priv;
-  if (p == PRIV_M && (status & MPRV) != 0) p = <u32>((status >> 11) & 3);
-  dataTlb = hartTlbs + setOf(p, (status & SUM) != 0) * TLB_SET_SIZE;
-  store<u32>(JIT_DATA_TLB, dataTlb);
+  if (p == PRIV_M && (status & MS_MPRV) != 0) p = <u32>((status >> 11) & 3);
+  dataTlb = hartTlbs + setOf(p, (status & MS_SUM) != 0) * TLB_SET_SIZE;
 }
 
 // @ts-ignore: decorator
@@ -51,9 +52,15 @@ export function flushTlb(): void {
   for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(hartTlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
 }
 
-export function flushAllTlbs(harts: u32): void {
+export function flushAllTlbs(harts: u32): void { dropTags(harts, 0, TLB_ADDEND); }
+
+/** Drops the write translations of every hart (a page now holds compiled code, jit.ts). */
+export function flushWriteTlbs(harts: u32): void { dropTags(harts, TLB_TAGS_W, TLB_ENTRIES * 8); }
+
+/** Invalidates `bytes` of tags from `offset` in every set of the first `harts` harts. */
+function dropTags(harts: u32, offset: u32, bytes: u32): void {
   for (let h: u32 = 0; h < harts; h++) {
-    for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(TLB_BASE + h * TLB_PER_HART + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
+    for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(TLB_BASE + h * TLB_PER_HART + s * TLB_SET_SIZE + offset, 0xff, bytes);
   }
 }
 

@@ -44,7 +44,7 @@ const LAYOUT_NAMES = [
   "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
-  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_DATA_TLB", "JIT_END", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
+  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;

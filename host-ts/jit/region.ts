@@ -14,7 +14,6 @@ export interface TranslatorCore {
   xreg: number; // address of x0
   freg: number; // address of f0
   mstatus: number; // address of the mstatus slot
-  dataTlb: number; // address of the u32 holding the data TLB set in use
   tlbTagsR: number;
   tlbTagsW: number;
   tlbAddend: number;

@@ -14,6 +14,7 @@ export interface JitCoreExports {
   trapped: WebAssembly.Global;
   attention: WebAssembly.Global;
   remaining: WebAssembly.Global;
+  dataTlb: WebAssembly.Global;
   jitLoad: Function;
   jitStore: Function;
   jitExecute: Function;
@@ -32,7 +33,8 @@ export interface JitLayout {
   FREG: number;
   S_MSTATUS: number;
   JIT_QUEUE: number;
-  JIT_DATA_TLB: number;
+  JIT_NONE: number;
+  JIT_MAX_INSNS: number;
   TLB_TAGS_R: number;
   TLB_TAGS_W: number;
   TLB_ADDEND: number;
@@ -48,9 +50,6 @@ export interface JitStats {
   flushes: number;
 }
 
-const JIT_NONE = 0xffff_ffff;
-/** Must match JIT_MAX_INSNS in core-as/jit.ts: the run loop enters a block only with this much budget left. */
-const MAX_INSNS = 128;
 const TABLE_CHUNK = 1024;
 /** Table slots for translated code before everything is dropped and translation starts over. */
 const TABLE_LIMIT = 32768;
@@ -87,15 +86,18 @@ export class JitTier {
   private inFlight = false;
   /** Bumped by flush(): a compile that started before is thrown away. */
   private epoch = 0;
+  /** The core's memory, for reading its queue after every run() without allocating. */
+  private queue: DataView;
   /** A background compile that failed (a translator bug): reported by the next compileQueued(). */
   private failure: Error | null = null;
 
   constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
+    this.queue = new DataView(x.memory.buffer);
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb,
       load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
     };
     for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
@@ -109,12 +111,11 @@ export class JitTier {
       xreg: layout.XREG,
       freg: layout.FREG,
       mstatus: layout.S_MSTATUS,
-      dataTlb: layout.JIT_DATA_TLB,
       tlbTagsR: layout.TLB_TAGS_R,
       tlbTagsW: tagsW,
       tlbAddend: layout.TLB_ADDEND,
       tlbEntries: tagsW / 8,
-      maxInsns: MAX_INSNS,
+      maxInsns: layout.JIT_MAX_INSNS,
     };
     x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }
@@ -122,7 +123,8 @@ export class JitTier {
   /** Takes what the core queued and compiles it (now, or in the background); call after every run(). */
   compileQueued(): void {
     if (this.failure) throw new Error(`jit: a translated module failed to compile: ${this.failure.message}`);
-    const view = new DataView(this.x.memory.buffer);
+    if (this.queue.buffer !== this.x.memory.buffer) this.queue = new DataView(this.x.memory.buffer);
+    const view = this.queue;
     const q = this.layout.JIT_QUEUE;
     const count = view.getUint32(q, true);
     for (let i = 0; i < count; i++) this.pending.push(view.getUint32(q + 4 + 4 * i, true));
@@ -160,7 +162,7 @@ export class JitTier {
       const word = this.x.jitProtect(host);
       const region = decodeRegion(this.translator, host);
       if (region.length === 0) {
-        this.x.jitInstall(host, JIT_NONE, word);
+        this.x.jitInstall(host, this.layout.JIT_NONE, word);
         this.stats.untranslatable++;
         continue;
       }
@@ -215,6 +217,7 @@ export function newModule(): ModuleWriter {
   w.import({ module: "env", name: "trapped", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "attention", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
+  w.import({ module: "env", name: "dataTlb", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "load", kind: "func", type: load });
   w.import({ module: "env", name: "store", kind: "func", type: store });
   w.import({ module: "env", name: "execute", kind: "func", type: execute });

@@ -13,7 +13,7 @@ import {
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
-export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3;
+export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_DATA_TLB = 4;
 export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
 const F_M0 = 3;
 /** Type index of `() -> ()`, every block's type (tier.ts declares it first). */
@@ -136,7 +136,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
 
   // Prologue.
   f.gget(G_PC).set(L_BASE);
-  if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.dataTlb).set(L_TLB);
+  if (hasMemory) f.gget(G_DATA_TLB).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
   f.i32(0).set(L_RETIRED);
   f.i32(0).set(L_CURRENT);

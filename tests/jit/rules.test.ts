@@ -9,7 +9,7 @@ import { newModule } from "../../host-ts/jit/tier.js";
 
 const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
-  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, dataTlb: 0x480000, tlbTagsR: 0, tlbTagsW: 2048,
+  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, tlbTagsR: 0, tlbTagsW: 2048,
   tlbAddend: 6144, tlbEntries: 256, maxInsns: 128,
 };
 
