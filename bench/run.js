@@ -11,7 +11,8 @@ import { tmpdir, cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { Machine, parseElf } from "../dist/api.js";
+import { createMachine } from "../dist/api.js";
+import { parseElf } from "../dist/internal.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "bin", "hartvm.js");
@@ -90,13 +91,13 @@ async function bareMetal(wasm, w) {
   let instructions = 0;
   for (let i = 0; i < reps; i++) {
     progress(`bare-metal ${w.name}: hartvm ${i + 1}/${reps}`);
-    const m = await Machine.create({ wasm, ramBytes: 64 << 20, harts: 1, output: () => {}, jit: machineJit });
-    m.loadBareMetal(parseElf(bytes, w.name), w.name);
+    const m = await createMachine({ core: wasm, kernel: bytes, bios: "none", memory: "64M", jit: machineJit ?? true });
     const t0 = performance.now();
-    const exit = await m.run();
+    m.start();
+    const exit = await m.exited;
     seconds.push((performance.now() - t0) / 1000);
     if (exit.status !== 0) throw new Error(`${w.name} exited with ${exit.status}`);
-    instructions = Number(m.core.getSlot(0, "S_RETIRED"));
+    instructions = m.stats().instructions;
   }
   const hartvm = stats(seconds);
   hartvm.mips = instructions / hartvm.median / 1e6;
@@ -196,13 +197,13 @@ async function hostCost(wasmBytes) {
   // RSS beyond guest RAM, measured in a fresh process that boots the marker guest in-process.
   const probe = `
     import { readFileSync } from "node:fs";
-    import { Machine, parseKernel } from ${JSON.stringify(join(ROOT, "dist", "api.js"))};
+    import { createMachine } from ${JSON.stringify(join(ROOT, "dist", "api.js"))};
     const ram = 256 << 20;
     const before = process.memoryUsage().rss;
-    const m = await Machine.create({ wasm: readFileSync(${JSON.stringify(join(ROOT, "build", "core.wasm"))}), ramBytes: ram, harts: 1, output: () => {} });
-    m.loadLinux({ kernel: await parseKernel(readFileSync(${JSON.stringify(KERNEL)}), "Image.gz"), kernelName: "Image.gz",
-      initrd: readFileSync(${JSON.stringify(MARKER_INITRD)}), bootargs: "console=ttyS0" });
-    await m.run({ timeoutMs: 300000 });
+    const m = await createMachine({ kernel: readFileSync(${JSON.stringify(KERNEL)}), initrd: readFileSync(${JSON.stringify(MARKER_INITRD)}),
+      append: "console=ttyS0", memory: ram, timeoutMs: 300000 });
+    m.start();
+    await m.exited;
     const touched = process.memoryUsage().rss - before;
     console.log(JSON.stringify({ rssMiB: process.memoryUsage().rss / 2 ** 20, rssGrowthMiB: touched / 2 ** 20, guestRamMiB: ram / 2 ** 20 }));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8", timeout: 600_000 });

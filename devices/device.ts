@@ -16,6 +16,8 @@ export interface Device {
   loadState(state: DeviceState): void;
   /** The device's node for the flattened device tree. */
   fdtNode(ctx: FdtContext): FdtNode;
+  /** Nodes the device needs at the root of the tree (syscon's poweroff and reboot). */
+  rootNodes?(ctx: FdtContext): FdtNode[];
 }
 
 /** What the board tells a device when it emits its DT node. */

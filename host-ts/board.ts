@@ -1,192 +1,182 @@
-// QEMU's riscv64 `virt` board as one table (DESIGN.md §3): the same entries create the
-// devices, route MMIO and generate the device tree.
-import type { Device, FdtContext, GuestRam, Log } from "../devices/device.js";
+// QEMU's riscv64 `virt` board as one table (DESIGN.md §3). A device is one row: where it
+// sits, its interrupt, the access sizes it takes and how to build it; the same rows route
+// MMIO and produce the device tree, so adding a device is one row and one file.
+import type { Device, DeviceState, FdtContext, GuestRam, IrqLine, Log } from "../devices/device.js";
 import { fdtReg } from "../devices/device.js";
 import { Uart16550 } from "../devices/uart16550.js";
 import { Plic } from "../devices/plic.js";
 import { Syscon } from "../devices/syscon.js";
 import { GoldfishRtc } from "../devices/goldfish-rtc.js";
-import { VirtioMmio } from "../devices/virtio/mmio.js";
-import { VirtioBlk } from "../devices/virtio/blk.js";
-import { VirtioRng } from "../devices/virtio/rng.js";
-import type { BlockBackend } from "../devices/virtio/block-backend.js";
-import { cells64, type FdtNode } from "../images/fdt.js";
+import { VirtioMmio, type VirtioDeviceModel } from "../devices/virtio/mmio.js";
+import type { FdtNode } from "../images/fdt.js";
 import type { MmioHandler } from "./core.js";
-import { RAM_BASE } from "./core.js";
-import { TIMEBASE_HZ } from "./timebase.js";
-
-/** The virt memory map (QEMU 7.2 hw/riscv/virt.c). */
-export const VIRT = {
-  test: { base: 0x0010_0000, size: 0x1000 },
-  rtc: { base: 0x0010_1000, size: 0x1000, irq: 11 },
-  clint: { base: 0x0200_0000, size: 0x1_0000 },
-  plic: { base: 0x0c00_0000, size: 0x60_0000 },
-  uart0: { base: 0x1000_0000, size: 0x100, irq: 10 },
-  virtio: { base: 0x1000_1000, size: 0x1000, count: 8, firstIrq: 1 },
-  dram: { base: RAM_BASE },
-} as const;
 
 export const ISA_STRING = "rv64imafdc_zicntr_zicsr_zifencei_sstc";
+export const VIRTIO_SLOTS = 8;
 
-export interface BoardOptions {
+/** What the machine gives the board's devices. */
+export interface BoardHost {
   harts: number;
-  ramBytes: number;
   ram: GuestRam;
-  /** PLIC context line changes reach the core's interrupt words. */
-  setExternalInterrupt: (ctx: number, level: boolean) => void;
-  console: (byte: number) => void;
-  disks: { backend: BlockBackend; readonly: boolean }[];
-  onPowerOff: () => void;
-  onReset: () => void;
-  onFail: (code: number) => void;
-  /** Host wall clock in ns since the epoch, and a one-shot alarm service for the RTC. */
-  nowNs: () => bigint;
-  schedule: (atNs: bigint | null, callback: () => void) => void;
+  /** A PLIC context output changed: ctx 2h is hart h's M-mode line, 2h+1 its S-mode line. */
+  setExternalInterrupt(ctx: number, level: boolean): void;
+  /** A byte the UART transmitted. */
+  console(byte: number): void;
+  onPowerOff(): void;
+  onReset(): void;
+  onFail(code: number): void;
+  /** The wall clock the RTC shows (ns since the Unix epoch), and its one-shot alarm. */
+  wallClockNs(): bigint;
+  scheduleAlarm(atNs: bigint | null, callback: () => void): void;
+  /** The virtio device models, in slot order (the first at 0x1000_1000). */
+  virtio: readonly VirtioDeviceModel[];
   log: Log;
 }
 
-interface Mapped { base: number; size: number; device: Device; irq?: number }
+export interface BoardRow {
+  name: string;
+  base: number;
+  size: number;
+  /** PLIC source number. */
+  irq?: number;
+  /** Access sizes the device takes; others read as 0 and are not written. */
+  access: { min: 1 | 2 | 4; max: 1 | 2 | 4 };
+  /** The device the host serves; absent for devices that live inside the core. */
+  create?(host: BoardHost, irq: IrqLine): Device;
+  /** The device-tree node of a device inside the core. */
+  fdtNode?(ctx: FdtContext, harts: number): FdtNode;
+}
 
-const PHANDLE_CPU_INTC = 1; // intc of hart h is PHANDLE_CPU_INTC + 2h, cpu node itself + 2h + 1
-const PHANDLE_PLIC = 100;
-const PHANDLE_TEST = 101;
+/** QEMU 7.2 hw/riscv/virt.c: addresses and interrupts. */
+export const VIRT_BOARD: readonly BoardRow[] = [
+  {
+    name: "test", base: 0x0010_0000, size: 0x1000, access: { min: 1, max: 4 },
+    create: (h) => new Syscon({ onPowerOff: h.onPowerOff, onReset: h.onReset, onFail: h.onFail }),
+  },
+  {
+    name: "rtc", base: 0x0010_1000, size: 0x1000, irq: 11, access: { min: 4, max: 4 },
+    create: (h, irq) => new GoldfishRtc({ irq, now: h.wallClockNs, schedule: h.scheduleAlarm }),
+  },
+  { name: "clint", base: 0x0200_0000, size: 0x1_0000, access: { min: 4, max: 4 }, fdtNode: clintNode },
+  {
+    name: "plic", base: 0x0c00_0000, size: 0x60_0000, access: { min: 4, max: 4 },
+    create: (h) => new Plic({ harts: h.harts, setContextLine: h.setExternalInterrupt }),
+  },
+  {
+    name: "uart0", base: 0x1000_0000, size: 0x100, irq: 10, access: { min: 1, max: 4 },
+    create: (h, irq) => new Uart16550({ irq, transmit: h.console }),
+  },
+  ...Array.from({ length: VIRTIO_SLOTS }, (_, n): BoardRow => ({
+    name: `virtio${n}`, base: 0x1000_1000 + n * 0x1000, size: 0x1000, irq: 1 + n, access: { min: 1, max: 4 },
+    create: (h, irq) => new VirtioMmio({ ram: h.ram, irq, device: h.virtio[n] ?? null, log: h.log, name: `virtio${n}` }),
+  })),
+];
 
+function clintNode(ctx: FdtContext, harts: number): FdtNode {
+  const intc = ctx.cpuIntcPhandles!;
+  return {
+    name: `clint@${ctx.base.toString(16)}`,
+    props: {
+      "interrupts-extended": Array.from({ length: harts }, (_, h) => [intc[h], 3, intc[h], 7]).flat(),
+      reg: fdtReg(ctx.base, ctx.size),
+      compatible: ["sifive,clint0", "riscv,clint0"],
+    },
+  };
+}
+
+interface Placed { row: BoardRow; device: Device }
+
+/** The devices of one machine, built from VIRT_BOARD. */
 export class VirtBoard implements MmioHandler {
-  readonly uart: Uart16550;
-  readonly plic: Plic;
-  readonly syscon: Syscon;
-  readonly rtc: GoldfishRtc;
-  readonly virtio: VirtioMmio[] = [];
-  private readonly map: Mapped[] = [];
-  private last: Mapped | null = null;
+  readonly harts: number;
+  readonly placed: readonly Placed[];
+  private readonly rows: readonly BoardRow[];
+  private readonly byName = new Map<string, Device>();
+  private last: Placed | null = null;
 
-  constructor(private readonly opts: BoardOptions) {
-    if (opts.disks.length > VIRT.virtio.count - 1) throw new Error(`at most ${VIRT.virtio.count - 1} disks`);
-    this.plic = new Plic({ harts: opts.harts, setContextLine: opts.setExternalInterrupt });
-    this.syscon = new Syscon({ onPowerOff: opts.onPowerOff, onReset: opts.onReset, onFail: opts.onFail });
-    this.rtc = new GoldfishRtc({ irq: this.plic.irqLine(VIRT.rtc.irq), now: opts.nowNs, schedule: opts.schedule });
-    this.uart = new Uart16550({ irq: this.plic.irqLine(VIRT.uart0.irq), transmit: opts.console });
-    this.add(VIRT.test, this.syscon);
-    this.add(VIRT.rtc, this.rtc, VIRT.rtc.irq);
-    this.add(VIRT.plic, this.plic);
-    this.add(VIRT.uart0, this.uart, VIRT.uart0.irq);
-    // virtio slots in the order given: disks first, then the entropy source.
-    const models = [
-      ...opts.disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log: opts.log })),
-      new VirtioRng(),
-    ];
-    for (let n = 0; n < VIRT.virtio.count; n++) {
-      const irq = VIRT.virtio.firstIrq + n;
-      const slot = new VirtioMmio({
-        ram: opts.ram, irq: this.plic.irqLine(irq), device: models[n] ?? null, log: opts.log, name: `virtio${n}`,
-      });
-      this.virtio.push(slot);
-      this.add({ base: VIRT.virtio.base + n * VIRT.virtio.size, size: VIRT.virtio.size }, slot, irq);
+  constructor(host: BoardHost, rows: readonly BoardRow[] = VIRT_BOARD) {
+    this.harts = host.harts;
+    let plic: Plic | null = null;
+    // Lines are bound when they first move, so rows may precede the PLIC in the table.
+    const line = (source: number): IrqLine => (level) => plic!.setLevel(source, level);
+    const placed: Placed[] = [];
+    for (const row of rows) {
+      if (!row.create) continue;
+      const device = row.create(host, row.irq !== undefined ? line(row.irq) : () => {});
+      if (device instanceof Plic) plic = device;
+      placed.push({ row, device });
+      this.byName.set(row.name, device);
     }
+    if (!plic) throw new Error("board: the table has no PLIC");
+    this.placed = placed;
+    this.rows = rows;
   }
 
-  private add(r: { base: number; size: number }, device: Device, irq?: number): void {
-    this.map.push({ base: r.base, size: r.size, device, irq });
+  device<T extends Device>(name: string): T {
+    const d = this.byName.get(name);
+    if (!d) throw new Error(`board: no device ${name}`);
+    return d as T;
   }
 
-  /** The windows the core forwards to read()/write(); the CLINT stays inside the core. */
+  get uart(): Uart16550 { return this.device("uart0"); }
+  get virtio(): VirtioMmio[] { return this.placed.filter((p) => p.device instanceof VirtioMmio).map((p) => p.device as VirtioMmio); }
+
+  /** The windows the core forwards to read()/write(); devices inside the core are not among them. */
   mmioRegions(): { base: number; size: number }[] {
-    return this.map.map(({ base, size }) => ({ base, size }));
+    return this.placed.map(({ row }) => ({ base: row.base, size: row.size }));
   }
 
-  private find(addr: number): Mapped | null {
+  private find(addr: number): Placed | null {
     const l = this.last;
-    if (l && addr >= l.base && addr < l.base + l.size) return l;
-    for (const m of this.map) if (addr >= m.base && addr < m.base + m.size) return (this.last = m);
+    if (l && addr >= l.row.base && addr < l.row.base + l.row.size) return l;
+    for (const p of this.placed) if (addr >= p.row.base && addr < p.row.base + p.row.size) return (this.last = p);
     return null;
   }
 
   read(addr: number, size: number): number {
-    const m = this.find(addr);
-    return m ? m.device.read(addr - m.base, size as 1 | 2 | 4) >>> 0 : 0;
+    const p = this.find(addr);
+    if (!p || size < p.row.access.min || size > p.row.access.max) return 0;
+    return p.device.read(addr - p.row.base, size as 1 | 2 | 4) >>> 0;
   }
 
   write(addr: number, size: number, value: number): void {
-    const m = this.find(addr);
-    if (m) m.device.write(addr - m.base, size as 1 | 2 | 4, value);
+    const p = this.find(addr);
+    if (!p || size < p.row.access.min || size > p.row.access.max) return;
+    p.device.write(addr - p.row.base, size as 1 | 2 | 4, value);
   }
 
   reset(): void {
-    for (const m of this.map) m.device.reset();
+    for (const p of this.placed) p.device.reset();
   }
 
-  /** The device tree, QEMU's shape: cpus, memory, soc with the devices, chosen. */
-  deviceTree(chosen: { bootargs?: string; initrd?: { start: number; end: number }; rngSeed?: Uint8Array }): FdtNode {
-    const { harts, ramBytes } = this.opts;
-    const intc = (h: number) => PHANDLE_CPU_INTC + 2 * h;
-    const cpus: FdtNode[] = [];
-    for (let h = 0; h < harts; h++) {
-      cpus.push({
-        name: `cpu@${h}`,
-        props: {
-          phandle: intc(h) + 1, device_type: "cpu", reg: h, status: "okay", compatible: "riscv",
-          "riscv,isa": ISA_STRING, "mmu-type": "riscv,sv48",
-        },
-        children: [{
-          name: "interrupt-controller",
-          props: { "#interrupt-cells": 1, "interrupt-controller": true, compatible: "riscv,cpu-intc", phandle: intc(h) },
-        }],
-      });
+  /** Every device's state, by row name (plain data). */
+  saveState(): Record<string, DeviceState> {
+    return Object.fromEntries(this.placed.map((p) => [p.row.name, p.device.saveState()]));
+  }
+
+  loadState(state: Record<string, DeviceState>): void {
+    for (const p of this.placed) {
+      const s = state[p.row.name];
+      if (typeof s !== "object" || s === null) throw new Error(`device state for ${p.row.name} is missing`);
+      p.device.loadState(s);
     }
-    cpus.push({
-      name: "cpu-map",
-      props: {},
-      children: [{
-        name: "cluster0",
-        props: {},
-        children: Array.from({ length: harts }, (_, h) => ({ name: `core${h}`, props: { cpu: intc(h) + 1 } })),
-      }],
-    });
-    const ctx = (m: Mapped, extra: Partial<FdtContext> = {}): FdtContext => ({
-      base: m.base, size: m.size, irq: m.irq, plicPhandle: PHANDLE_PLIC, ...extra,
-    });
+  }
+
+  /** The DT nodes of every row, in table order (the soc node's children) and those that go at the root. */
+  deviceNodes(ctx: { plicPhandle: number; cpuIntcPhandles: number[]; phandleOf: (name: string) => number }): { soc: FdtNode[]; root: FdtNode[] } {
     const soc: FdtNode[] = [];
-    const rootExtra: FdtNode[] = [];
-    for (const m of this.map) {
-      if (m.device === this.syscon) {
-        const c = ctx(m, { phandle: PHANDLE_TEST });
-        soc.push(this.syscon.fdtNode(c));
-        rootExtra.push(...this.syscon.rootNodes(c));
-      } else if (m.device === this.plic) {
-        soc.push(this.plic.fdtNode(ctx(m, { cpuIntcPhandles: Array.from({ length: harts }, (_, h) => intc(h)) })));
-      } else {
-        soc.push(m.device.fdtNode(ctx(m)));
-      }
+    const root: FdtNode[] = [];
+    for (const row of this.rows) {
+      const c: FdtContext = {
+        base: row.base, size: row.size, irq: row.irq, plicPhandle: ctx.plicPhandle,
+        phandle: ctx.phandleOf(row.name), cpuIntcPhandles: ctx.cpuIntcPhandles,
+      };
+      if (row.fdtNode) { soc.push(row.fdtNode(c, this.harts)); continue; }
+      const device = this.byName.get(row.name);
+      if (!device) continue;
+      soc.push(device.fdtNode(c));
+      if (device.rootNodes) root.push(...device.rootNodes(c));
     }
-    soc.push({
-      name: `clint@${VIRT.clint.base.toString(16)}`,
-      props: {
-        "interrupts-extended": Array.from({ length: harts }, (_, h) => [intc(h), 3, intc(h), 7]).flat(),
-        reg: fdtReg(VIRT.clint.base, VIRT.clint.size),
-        compatible: ["sifive,clint0", "riscv,clint0"],
-      },
-    });
-    const chosenProps: FdtNode["props"] = { "stdout-path": `/soc/serial@${VIRT.uart0.base.toString(16)}` };
-    if (chosen.bootargs !== undefined) chosenProps.bootargs = chosen.bootargs;
-    if (chosen.initrd) {
-      chosenProps["linux,initrd-start"] = cells64(chosen.initrd.start);
-      chosenProps["linux,initrd-end"] = cells64(chosen.initrd.end);
-    }
-    if (chosen.rngSeed) chosenProps["rng-seed"] = chosen.rngSeed;
-    return {
-      name: "",
-      props: { "#address-cells": 2, "#size-cells": 2, compatible: "riscv-virtio", model: "riscv-virtio,qemu" },
-      children: [
-        { name: "chosen", props: chosenProps },
-        ...rootExtra,
-        { name: `memory@${VIRT.dram.base.toString(16)}`, props: { device_type: "memory", reg: fdtReg(VIRT.dram.base, ramBytes) } },
-        { name: "cpus", props: { "#address-cells": 1, "#size-cells": 0, "timebase-frequency": TIMEBASE_HZ }, children: cpus },
-        {
-          name: "soc",
-          props: { "#address-cells": 2, "#size-cells": 2, compatible: "simple-bus", ranges: true },
-          children: soc,
-        },
-      ],
-    };
+    return { soc, root };
   }
 }

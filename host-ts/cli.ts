@@ -1,6 +1,14 @@
 // Command-line contract (DESIGN.md §8): parsing and validation, free of any runtime's API.
+// Limits are checked by limits.ts, the same checks the API makes.
+import { HartvmError } from "./errors.js";
+import { checkHarts, checkVirtioDevices, parseMemorySize } from "./limits.js";
 
-export class UsageError extends Error {}
+/** A malformed command line (exit status 2). */
+export class UsageError extends HartvmError {
+  constructor(message: string) {
+    super("invalid-config", message);
+  }
+}
 
 export interface DriveSpec { file: string; readonly: boolean; format: "raw" }
 
@@ -30,7 +38,7 @@ export const USAGE = `usage: hartvm [options]
   --initrd FILE             initramfs (cpio, optionally gzip)
   --append "ARGS"           kernel command line
   --bios builtin|none|FILE  firmware (default builtin)
-  -m, --memory SIZE         guest RAM, e.g. 256M, 1G (default 256M)
+  -m, --memory SIZE         guest RAM, e.g. 256M, 1G (default 256M, at most 2G)
   --smp N                   harts, 1-8 (default 1)
   --drive FILE[,format=raw][,readonly=on]  virtio-blk disk (repeatable)
   --dtb FILE | --dump-dtb FILE
@@ -42,22 +50,8 @@ export const USAGE = `usage: hartvm [options]
   --trace N                 print the first N executed instructions
   -h, --help | --version`;
 
-const MAX_HARTS = 8;
-const MAX_RAM = 2 ** 31;
-
-/** "256M", "1G", "65536K", "134217728" → bytes. */
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(i?B)?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`invalid memory size '${text}' (use e.g. 256M or 1G)`);
-  const unit = m[2].toUpperCase();
-  // QEMU's -m takes a bare number as MiB.
-  const scale = unit === "" ? 2 ** 20 : unit === "K" ? 2 ** 10 : unit === "M" ? 2 ** 20 : unit === "G" ? 2 ** 30 : 2 ** 40;
-  const bytes = Math.floor(Number(m[1]) * scale);
-  if (bytes <= 0) throw new UsageError(`memory size must be greater than zero, got '${text}'`);
-  if (bytes % 4096 !== 0) throw new UsageError(`memory size must be a multiple of 4 KiB, got '${text}'`);
-  if (bytes > MAX_RAM) throw new UsageError(`memory size ${text} is above the ${MAX_RAM / 2 ** 30} GiB limit`);
-  return bytes;
-}
+/** "256M", "1G", "65536K", "134217728" → bytes (a bare number is MiB, as QEMU's -m). */
+export const parseSize = parseMemorySize;
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`${flag} needs a whole number, got '${text}'`);
@@ -105,8 +99,11 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
         break;
       }
       case "-m": case "--memory": o.ramBytes = parseSize(value()); break;
-      case "--smp": case "-smp": o.harts = parseInteger("--smp", value(), 1, MAX_HARTS); break;
-      case "--drive": case "-drive": o.drives.push(parseDrive(value())); break;
+      case "--smp": case "-smp": o.harts = checkHarts(parseInteger("--smp", value(), 0, 1e9)); break;
+      case "--drive": case "-drive":
+        o.drives.push(parseDrive(value()));
+        checkVirtioDevices({ disks: o.drives.length });
+        break;
       case "--dtb": case "-dtb": o.dtb = value(); break;
       case "--dump-dtb": o.dumpDtb = value(); break;
       case "--timeout": {

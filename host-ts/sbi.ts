@@ -132,7 +132,7 @@ export class BuiltinSbi {
         if (a0 >= BigInt(c.harts)) return [ERR_INVALID_PARAM, 0n];
         if (c.getRunState(t) !== RunState.Stopped) return [ERR_ALREADY_AVAILABLE, 0n];
         if (!c.ramView(Number(a1), 4)) return [ERR_INVALID_ADDRESS, 0n];
-        this.enterSupervisor(t, a1, a0, a2);
+        enterSupervisor(c, t, a1, a0, a2);
         return [SBI_SUCCESS, 0n];
       }
       case 1n: // hart_stop
@@ -148,18 +148,6 @@ export class BuiltinSbi {
       default:
         return [ERR_NOT_SUPPORTED, 0n];
     }
-  }
-
-  /** Starts hart t in S-mode at pc with a0 = hartid, a1 = opaque, satp = 0, SIE = 0. */
-  enterSupervisor(t: number, pc: bigint, a0: bigint, a1: bigint): void {
-    const c = this.core;
-    c.setPc(t, pc);
-    c.setX(t, 10, a0);
-    c.setX(t, 11, a1);
-    c.setSlot(t, "S_SATP", 0n);
-    c.setSlot(t, "S_MSTATUS", c.getSlot(t, "S_MSTATUS") & ~MSTATUS_SIE);
-    c.setPriv(t, Priv.S);
-    c.setRunState(t, RunState.Active);
   }
 
   private debugConsole(fid: bigint, a0: bigint, a1: bigint, a2: bigint): [bigint, bigint] {
@@ -202,4 +190,15 @@ export function prepareHartForBuiltinSbi(core: Core, h: number): void {
   // PMP entry 0: NAPOT over all of memory, RWX, so S and U may access everything.
   core.write64(core.slot(h, core.layout.S_PMPADDR), (1n << 54n) - 1n);
   core.write32(core.slot(h, core.layout.S_PMPCFG), 0x1f);
+}
+
+/** Starts hart t in S-mode at pc with a0 = hartid, a1 = opaque, satp = 0, SIE = 0. */
+export function enterSupervisor(c: Core, t: number, pc: bigint, a0: bigint, a1: bigint): void {
+  c.setPc(t, pc);
+  c.setX(t, 10, a0);
+  c.setX(t, 11, a1);
+  c.setSlot(t, "S_SATP", 0n);
+  c.setSlot(t, "S_MSTATUS", c.getSlot(t, "S_MSTATUS") & ~MSTATUS_SIE);
+  c.setPriv(t, Priv.S);
+  c.setRunState(t, RunState.Active);
 }

@@ -1,7 +1,14 @@
 // ELF64 little-endian RISC-V executables: validated headers, loadable segments by
 // physical address, and the symbol table (for HTIF's tohost/fromhost).
 
-export class ImageError extends Error {}
+import { HartvmError } from "../host-ts/errors.js";
+
+/** An image is not what it claims to be (a HartvmError with code "invalid-image"). */
+export class ImageError extends HartvmError {
+  constructor(message: string) {
+    super("invalid-image", message);
+  }
+}
 
 export interface ElfSegment {
   paddr: bigint;

@@ -9,8 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Machine } from "../host-ts/machine.js";
-import { parseElf } from "../images/elf.js";
+import { createMachine } from "../host-ts/api.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binDir = join(root, "tests", "programs", "bin");
@@ -69,12 +68,14 @@ describe("bare-metal test programs, compiled", () => {
   for (const elf of programs) {
     const name = elf.replace(/\.elf$/, "");
     it(name, async () => {
-      const wasm = readFileSync(join(root, "build", "core.wasm"));
-      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: () => {}, jit: 1, jitSync: true });
-      machine.loadBareMetal(parseElf(readFileSync(join(binDir, elf)), name), name);
-      const exit = await machine.run({ timeoutMs: GUEST_TIMEOUT_S * 1000 });
+      const machine = await createMachine({
+        kernel: readFileSync(join(binDir, elf)), bios: "none", memory: "64M", timeoutMs: GUEST_TIMEOUT_S * 1000,
+        jit: { threshold: 1, sync: true },
+      });
+      machine.start();
+      const exit = await machine.exited;
       expect(exit.status, `${name}: ${verdict(exit.status, null)}`).toBe(0);
-      expect(machine.core.jit!.stats.blocks, "blocks compiled").toBeGreaterThan(0);
+      expect(machine.stats().jit!.blocks, "blocks compiled").toBeGreaterThan(0);
     }, (GUEST_TIMEOUT_S + 40) * 1000);
   }
 });

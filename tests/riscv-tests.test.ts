@@ -3,8 +3,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { Machine } from "../host-ts/machine.js";
-import { parseElf } from "../images/elf.js";
+import { createMachine } from "../host-ts/api.js";
 
 const SUITE = join(__dirname, "..", "..", "shared", "riscv-tests");
 const GROUPS = ["rv64ui", "rv64um", "rv64ua", "rv64uf", "rv64ud", "rv64uc", "rv64mi", "rv64si"];
@@ -27,13 +26,15 @@ describe("riscv-tests", () => {
   // Twice: interpreted only, and with every block compiled the first time control reaches it.
   describe.each([["interpreter", 0], ["jit", 1]])("%s", (_mode, jit) => {
     it.each(tests)("%s", async (name) => {
-      const output: number[] = [];
-      const machine = await Machine.create({ wasm, ramBytes: 64 * 2 ** 20, harts: 1, output: (b) => output.push(...b), jit, jitSync: true });
-      machine.loadBareMetal(parseElf(readFileSync(join(SUITE, name)), name), name);
-      const exit = await machine.run({ timeoutMs: 20_000 });
+      const machine = await createMachine({
+        core: wasm, kernel: readFileSync(join(SUITE, name)), bios: "none", memory: "64M", timeoutMs: 20_000,
+        jit: jit > 0 ? { threshold: jit, sync: true } : false,
+      });
+      machine.start();
+      const exit = await machine.exited;
       expect(exit.reason).toBe("htif");
       expect(exit.status, `failed test case ${exit.status}`).toBe(0);
-      if (jit > 0) expect(machine.core.jit!.stats.blocks, "blocks compiled").toBeGreaterThan(0);
+      if (jit > 0) expect(machine.stats().jit!.blocks, "blocks compiled").toBeGreaterThan(0);
     });
   });
 });

@@ -1,18 +1,24 @@
-// A file as a virtio-blk backend (Node only). Every write goes to the file with
-// writeSync, so it reaches the file by the time flush() (fsync) or close() returns.
+// A disk image file as a virtio-blk backend (Node and Deno, through node:fs). Every write
+// goes to the file with writeSync, so it is in the file by the time flush() (fsync) or
+// close() returns. Only regular files are disks; a writable image is opened once per
+// process (a second writer would corrupt it, as QEMU's image locking prevents).
 import * as fs from "node:fs";
 import type { BlockBackend } from "../../devices/virtio/block-backend.js";
+import { HartvmError } from "../errors.js";
 
 export interface FileBlockBackend extends BlockBackend {
   readonly path: string;
   readonly readonly: boolean;
 }
 
+/** dev:ino of the images open for writing in this process. */
+const openForWriting = new Set<string>();
+
 export function openFileBlockBackend(path: string, opts: { readonly?: boolean } = {}): FileBlockBackend {
   const readonly = opts.readonly ?? false;
   let fd: number | null;
   try {
-    fd = fs.openSync(path, readonly ? "r" : "r+");
+    fd = fs.openSync(path, (readonly ? fs.constants.O_RDONLY : fs.constants.O_RDWR) | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -21,9 +27,18 @@ export function openFileBlockBackend(path: string, opts: { readonly?: boolean } 
       code === "EISDIR" ? "is a directory" :
       code === "EROFS" ? "read-only file system (try readonly=on)" :
       (e as Error).message;
-    throw new Error(`cannot open disk image ${path}: ${why}`);
+    throw new HartvmError("io", `cannot open disk image ${path}: ${why}`);
   }
-  const size = fs.fstatSync(fd).size;
+  const st = fs.fstatSync(fd);
+  const key = `${st.dev}:${st.ino}`;
+  const refuse = (why: string): never => {
+    fs.closeSync(fd!);
+    throw new HartvmError("invalid-config", `disk image ${path} ${why}`);
+  };
+  if (!st.isFile()) refuse("is not a regular file");
+  if (!readonly && openForWriting.has(key)) refuse("is already in use by this process (give it once, or add readonly=on)");
+  if (!readonly) openForWriting.add(key);
+  const size = st.size;
 
   const open = (): number => {
     if (fd === null) throw new Error(`disk image ${path}: used after close()`);
@@ -67,6 +82,7 @@ export function openFileBlockBackend(path: string, opts: { readonly?: boolean } 
       if (fd === null) return;
       const f = fd;
       fd = null;
+      if (!readonly) openForWriting.delete(key);
       try {
         if (!readonly) fs.fsyncSync(f);
       } finally {

@@ -1,105 +1,74 @@
-// `hartvm` on Node: parse the command line, build the machine, wire the terminal, exit.
+// `hartvm` on Node: the command line turned into a machine of the public API, the
+// terminal wired to its console, its exit status as ours (DESIGN.md §8).
 import process from "node:process";
-import { writeFileSync } from "node:fs";
-import { parseCommandLine, UsageError, USAGE, type CliOptions } from "../cli.js";
-import { Machine, type LinuxBoot } from "../machine.js";
-import { parseElf, ImageError, isElf } from "../../images/elf.js";
-import { parseKernel } from "../../images/linux.js";
-import { readCoreWasm, readUserFile, defaultGuest } from "./node.js";
-import { openFileBlockBackend } from "./node-block.js";
-import type { BlockBackend } from "../../devices/virtio/block-backend.js";
+import { writeFile } from "node:fs/promises";
+import { parseCommandLine, USAGE, type CliOptions } from "../cli.js";
+import { createMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
+import { HartvmError, isUserError } from "../errors.js";
 
 const CTRL_A = 0x01;
 
 async function main(argv: string[]): Promise<number> {
-  let options: CliOptions;
   try {
-    options = parseCommandLine(argv);
+    const options = parseCommandLine(argv);
+    if (options.help) { process.stdout.write(USAGE + "\n"); return 0; }
+    if (options.version) { process.stdout.write(`hartvm ${VERSION}\n`); return 0; }
+    return await run(options);
   } catch (e) {
-    return usageFailure(e);
-  }
-  if (options.help) { process.stdout.write(USAGE + "\n"); return 0; }
-  if (options.version) { process.stdout.write("hartvm 0.1.0\n"); return 0; }
-  const disks: BlockBackend[] = [];
-  try {
-    return await boot(options, disks);
-  } catch (e) {
-    return usageFailure(e);
-  } finally {
-    for (const d of disks) d.close();
-  }
-}
-
-function usageFailure(e: unknown): number {
-  if (e instanceof UsageError || e instanceof ImageError || e instanceof RangeError) {
-    process.stderr.write(`hartvm: ${(e as Error).message}\n`);
+    if (!isUserError(e)) throw e;
+    process.stderr.write(`hartvm: ${e.message}\n`);
     return 2;
   }
-  throw e;
 }
 
-async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
-  let kernelPath = o.kernel;
-  let initrd = o.initrd !== undefined ? readUserFile(o.initrd, "initrd") : undefined;
-  let bootargs = o.append;
-  if (kernelPath === undefined) {
-    if (o.bios === "none") throw new UsageError("--bios none needs --kernel FILE");
-    const guest = defaultGuest();
-    if (!guest) throw new UsageError("no --kernel given and the embedded default guest is not installed (images/default)");
-    kernelPath = guest.kernel;
-    initrd ??= readUserFile(guest.initrd, "initrd");
-    bootargs = [guest.bootargs, o.append].filter(Boolean).join(" ");
-    if (process.stdin.isTTY) process.stderr.write("hartvm: booting the default guest; press Ctrl-A x to quit\n");
-  }
-  const kernelBytes = readUserFile(kernelPath, "kernel");
-  const dtb = o.dtb !== undefined ? readUserFile(o.dtb, "device tree") : undefined;
-  for (const d of o.drives) {
-    try {
-      disks.push(openFileBlockBackend(d.file, { readonly: d.readonly }));
-    } catch (e) {
-      throw new UsageError(`--drive ${d.file}: ${(e as Error).message}`);
-    }
-  }
-  const machine = await Machine.create({
-    wasm: readCoreWasm(),
-    ramBytes: o.ramBytes,
+function machineConfig(o: CliOptions): MachineConfig {
+  return {
+    kernel: o.kernel,
+    initrd: o.initrd,
+    append: o.append,
+    bios: typeof o.bios === "object" ? o.bios.file : o.bios,
+    memory: o.ramBytes,
     harts: o.harts,
-    output: (b) => process.stdout.write(b),
-    disks: disks.map((backend, i) => ({ backend, readonly: o.drives[i].readonly })),
-    log: (line) => process.stderr.write(`hartvm: ${line}\n`),
-    noReboot: o.noReboot,
+    drives: o.drives.map((d) => ({ file: d.file, readonly: d.readonly })),
+    dtb: o.dtb,
     jit: o.jit,
-  });
+    noReboot: o.noReboot,
+    timeoutMs: o.timeoutSeconds !== undefined ? o.timeoutSeconds * 1000 : undefined,
+    trace: o.trace !== undefined ? { count: o.trace, out: (line) => process.stderr.write(line + "\n") } : undefined,
+    log: (line) => process.stderr.write(`hartvm: ${line}\n`),
+  };
+}
 
-  if (o.bios === "none") {
-    if (!isElf(kernelBytes)) throw new UsageError(`kernel '${kernelPath}' is not an ELF file (--bios none boots ELF programs in M-mode)`);
-    machine.loadBareMetal(parseElf(kernelBytes, kernelPath), kernelPath);
-  } else {
-    const spec: LinuxBoot = { kernel: await parseKernel(kernelBytes, kernelPath), kernelName: kernelPath, initrd, bootargs, dtb };
-    if (typeof o.bios === "object") {
-      const fw = readUserFile(o.bios.file, "firmware");
-      spec.firmware = { bytes: fw, elf: isElf(fw) ? parseElf(fw, o.bios.file) : undefined, name: o.bios.file };
-    }
-    machine.loadLinux(spec);
-  }
+async function run(o: CliOptions): Promise<number> {
+  if (o.dumpDtb !== undefined && o.bios === "none") throw new HartvmError("invalid-config", "--dump-dtb needs a Linux boot (the bare-metal boot has no device tree)");
+  const machine = await createMachine(machineConfig(o));
   if (o.dumpDtb !== undefined) {
-    if (!machine.dtb) throw new UsageError("--dump-dtb needs a Linux boot (the bare-metal boot has no device tree)");
-    writeFileSync(o.dumpDtb, machine.dtb);
+    await writeDeviceTree(o.dumpDtb, machine.deviceTree()!);
+    await machine.stop();
     return 0;
   }
-
-  const stopInput = attachStdin(machine);
+  if (o.kernel === undefined && process.stdin.isTTY) process.stderr.write("hartvm: booting the default guest; press Ctrl-A x to quit\n");
+  machine.on("output", (bytes) => process.stdout.write(bytes));
+  const detach = attachStdin(machine);
   try {
-    const exit = await machine.run({
-      timeoutMs: o.timeoutSeconds !== undefined ? o.timeoutSeconds * 1000 : undefined,
-      trace: o.trace,
-      traceOut: (line) => process.stderr.write(line + "\n"),
-    });
+    machine.start();
+    const exit = await machine.exited;
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
-    if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.core.jit?.stats ?? "off")}\n`);
+    if (exit.reason === "error") throw exit.error;
+    if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.stats().jit ?? "off")}\n`);
     return exit.status;
   } finally {
-    stopInput();
+    detach();
+  }
+}
+
+async function writeDeviceTree(path: string, dtb: Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, dtb);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    throw new HartvmError("io", `cannot write the device tree to '${path}': ${why}`);
   }
 }
 
@@ -109,19 +78,22 @@ function attachStdin(machine: Machine): () => void {
   const tty = stdin.isTTY === true;
   if (tty) stdin.setRawMode(true);
   let escape = false;
+  const send = (bytes: Uint8Array) => {
+    if (machine.status !== "stopped" && bytes.length > 0) machine.console.write(bytes);
+  };
   const onData = (chunk: Buffer) => {
-    if (!tty) { machine.feedInput(new Uint8Array(chunk)); return; }
+    if (!tty) { send(new Uint8Array(chunk)); return; }
     const out: number[] = [];
     for (const b of chunk) {
       if (escape) {
         escape = false;
-        if (b === 0x78 /* x */) { machine.requestExit({ status: 0, reason: "stopped" }); return; }
+        if (b === 0x78 /* x */) { void machine.stop(); return; }
         if (b === CTRL_A) out.push(CTRL_A);
         continue;
       }
       if (b === CTRL_A) escape = true; else out.push(b);
     }
-    machine.feedInput(Uint8Array.from(out));
+    send(Uint8Array.from(out));
   };
   stdin.on("data", onData);
   stdin.on("error", () => {});

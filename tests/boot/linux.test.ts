@@ -142,7 +142,7 @@ describe("bad boot input", () => {
   });
 
   it("--drive with a missing file, --kernel pointing at a directory", () => {
-    usage([...linux, "--drive", join(dir, "no-such.img")], /--drive .*no-such\.img/);
+    usage([...linux, "--drive", join(dir, "no-such.img")], /cannot open disk image .*no-such\.img: no such file/);
     usage(["--kernel", dir], /is a directory/);
   });
 });

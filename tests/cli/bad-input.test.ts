@@ -75,8 +75,8 @@ describe("bad input", () => {
   it("an unknown flag and bad values", () => {
     expectUsageError(["--frobnicate"], /unknown flag '--frobnicate'/);
     expectUsageError(["-m", "0", "--bios", "none", "--kernel", ADD_TEST], /greater than zero/);
-    expectUsageError(["--smp", "0"], /--smp must be between 1 and 8/);
-    expectUsageError(["--smp", "99"], /--smp must be between 1 and 8/);
+    expectUsageError(["--smp", "0"], /harts \(--smp\) must be between 1 and 8/);
+    expectUsageError(["--smp", "99"], /harts \(--smp\) must be between 1 and 8/);
     expectUsageError(["--timeout", "soon"], /--timeout needs a positive number/);
     expectUsageError(["--jit", "fast"], /--jit takes on, off or a number of visits, got 'fast'/);
     expectUsageError(["--jit", "-5"], /--jit takes on, off or a number of visits/);

@@ -1,0 +1,60 @@
+// What the package carries: the core and the embedded default guest, found next to this
+// module (host-ts/ in the sources, dist/ in the package: both one level below the root).
+// Compiled and read once per process, so many machines share them.
+import { readInput } from "./platform/files.js";
+import { HartvmError } from "./errors.js";
+import { parseKernel, type Kernel } from "../images/linux.js";
+
+export const CORE_WASM_URL = new URL("../build/core.wasm", import.meta.url);
+export const DEFAULT_GUEST_URL = new URL("../images/default/", import.meta.url);
+
+const MAX_CORE_BYTES = 16 * 2 ** 20;
+const MAX_GUEST_FILE_BYTES = 64 * 2 ** 20;
+
+let coreModule: Promise<WebAssembly.Module> | null = null;
+
+/** The core's compiled module (the package's own core.wasm unless `source` names another). */
+export function coreWasmModule(source?: Uint8Array | ArrayBuffer | URL | string | WebAssembly.Module): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source !== undefined) return compile(source);
+  coreModule ??= compile(CORE_WASM_URL).catch((e) => {
+    coreModule = null;
+    throw e;
+  });
+  return coreModule;
+}
+
+async function compile(source: Uint8Array | ArrayBuffer | URL | string): Promise<WebAssembly.Module> {
+  const bytes = await readInput(source, "core.wasm", MAX_CORE_BYTES);
+  try {
+    return await WebAssembly.compile(bytes as BufferSource);
+  } catch (e) {
+    throw new HartvmError("invalid-image", `core.wasm is not a valid WebAssembly module: ${(e as Error).message}`);
+  }
+}
+
+export interface DefaultGuest {
+  /** Decompressed once, shared by every machine that boots it. */
+  kernel: Kernel;
+  initrd: Uint8Array;
+  /** The kernel command line it boots with (manifest.json kernel_cmdline). */
+  cmdline: string;
+}
+
+let defaultGuest: Promise<DefaultGuest> | null = null;
+
+/** The embedded default guest: Linux 6.1 + busybox (images/default/). */
+export function loadDefaultGuest(): Promise<DefaultGuest> {
+  defaultGuest ??= readDefaultGuest().catch((e) => {
+    defaultGuest = null;
+    throw e;
+  });
+  return defaultGuest;
+}
+
+async function readDefaultGuest(): Promise<DefaultGuest> {
+  const file = (name: string) => readInput(new URL(name, DEFAULT_GUEST_URL), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
+  const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz")]);
+  const { kernel_cmdline } = JSON.parse(new TextDecoder().decode(manifest)) as { kernel_cmdline?: string };
+  return { kernel: await parseKernel(kernel, "default guest Image.gz"), initrd, cmdline: kernel_cmdline ?? "console=ttyS0" };
+}

@@ -1,0 +1,299 @@
+// The engine behind a Machine: the core, the board, the firmware and the run loop that
+// drives time, HTIF, SBI calls, console input, idling, reboot and exit (DESIGN.md §1, §4,
+// §5). Internal: programs use the Machine of api.ts, which adds status, events and the
+// console on top of this.
+import { Core, Reason } from "./core.js";
+import { Htif } from "./htif.js";
+import { yieldToEventLoop, Sleeper, now } from "./scheduler.js";
+import { VirtBoard } from "./board.js";
+import { BuiltinSbi } from "./sbi.js";
+import { RealTimeClock, TICKS_PER_MS, type GuestClock } from "./clock.js";
+import { boot, type BootImages, type BootResult } from "./boot.js";
+import { traceLine } from "./trace.js";
+import { checkHarts, checkRamBytes, checkVirtioDevices } from "./limits.js";
+import type { BlockBackend } from "../devices/virtio/block-backend.js";
+import type { GuestRam } from "../devices/device.js";
+import type { VirtioDeviceModel } from "../devices/virtio/mmio.js";
+import { VirtioBlk } from "../devices/virtio/blk.js";
+import { VirtioRng } from "../devices/virtio/rng.js";
+import { RAM_BASE } from "./core.js";
+
+/** Instructions per hart per core.run() call: long enough to amortise the call, short for latency. */
+const SLICE = 100_000;
+/** How often the loop lets the host's event loop run (input, timers, the embedder). */
+const YIELD_EVERY_MS = 8;
+/** The longest an idle machine sleeps before looking again. */
+const IDLE_CAP_MS = 50;
+
+/**
+ * Compiling a region costs the engine about 0.1-0.2 ms; running it instead of interpreting
+ * saves a few ns per visit. At 5000 visits boot code (run a few times) stays interpreted
+ * and loops still compile within their first milliseconds. Measured with bench/: 64 made
+ * the compute suite 60% slower (fork/exec re-ran kernel paths just often enough to
+ * compile); 2000 to 10000 ran it equally fast, and 2000 added ~0.1 s to a boot.
+ */
+export const DEFAULT_JIT_THRESHOLD = 5000;
+
+export interface VmOptions {
+  wasm: BufferSource | WebAssembly.Module;
+  ramBytes: number;
+  harts: number;
+  /** Guest console output (UART, SBI console, HTIF console). */
+  output: (bytes: Uint8Array) => void;
+  disks?: { backend: BlockBackend; readonly: boolean }[];
+  /** One line per event the user should know about (device errors). */
+  log?: (line: string) => void;
+  /** Exit instead of restarting when the guest reboots. */
+  noReboot?: boolean;
+  /** Visits to a block before it is compiled to WebAssembly; 0 interprets everything. Default DEFAULT_JIT_THRESHOLD. */
+  jit?: number;
+  /** Compile each block as soon as it is hot, inside run(), rather than in background batches: for tests. */
+  jitSync?: boolean;
+  /** Guest time (default: real time). */
+  clock?: (wake: () => void) => GuestClock;
+  /** Random bytes for the device tree's rng-seed and virtio-rng (default: crypto.getRandomValues). */
+  entropy?: (bytes: Uint8Array) => void;
+}
+
+export interface RunOptions {
+  /** Running time (not counting pauses) after which the machine exits with status 124. */
+  timeoutMs?: number;
+  /** Print the first N executed instructions. */
+  trace?: number;
+  traceOut?: (line: string) => void;
+  /** Asked between slices: true ends run() with "paused" at an instruction boundary. */
+  pauseRequested?: () => boolean;
+}
+
+export type ExitReason = "htif" | "timeout" | "poweroff" | "reboot" | "fail" | "stopped";
+export interface ExitInfo { status: number; reason: ExitReason }
+
+const randomBytes = (b: Uint8Array) => { globalThis.crypto.getRandomValues(b); };
+
+export class Vm {
+  readonly core: Core;
+  readonly board: VirtBoard;
+  readonly clock: GuestClock;
+  readonly ramBytes: number;
+  private htif: Htif | null = null;
+  private sbi: BuiltinSbi | null = null;
+  private images: BootImages | null = null;
+  private readonly sleeper = new Sleeper();
+  private requestedExit: ExitInfo | null = null;
+  private rebootRequested = false;
+  private readonly input: number[] = [];
+  private outBuf: number[] = [];
+  private traced = 0;
+  /** Milliseconds spent in run(), pauses excluded. */
+  runningMs = 0;
+  /** The device tree the last boot used. */
+  dtb: Uint8Array | null = null;
+
+  private constructor(core: Core, board: VirtBoard, clock: GuestClock, private readonly opts: VmOptions) {
+    this.core = core;
+    this.board = board;
+    this.clock = clock;
+    this.ramBytes = opts.ramBytes;
+  }
+
+  static async create(opts: VmOptions): Promise<Vm> {
+    checkHarts(opts.harts);
+    checkRamBytes(opts.ramBytes);
+    const disks = opts.disks ?? [];
+    checkVirtioDevices({ disks: disks.length });
+    let vm: Vm | null = null;
+    let board: VirtBoard | null = null;
+    const core = await Core.create(opts.wasm, {
+      ramBytes: opts.ramBytes,
+      harts: opts.harts,
+      mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
+      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync, batch: opts.jitSync ? 1 : undefined },
+    });
+    const clock = (opts.clock ?? ((wake) => new RealTimeClock(wake)))(() => vm?.sleeper.wake());
+    const entropy = opts.entropy ?? randomBytes;
+    const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
+    const log = opts.log ?? (() => {});
+    const virtio: VirtioDeviceModel[] = [
+      ...disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log })),
+      new VirtioRng(),
+    ];
+    board = new VirtBoard({
+      harts: opts.harts,
+      ram,
+      setExternalInterrupt: (ctx, level) => core.setExternalInterrupt(ctx, level),
+      console: (byte) => vm!.outBuf.push(byte),
+      onPowerOff: () => vm!.requestExit({ status: 0, reason: "poweroff" }),
+      onReset: () => vm!.requestReboot(),
+      onFail: (code) => vm!.requestExit({ status: exitStatus(code), reason: "fail" }),
+      wallClockNs: () => clock.wallClockNs(),
+      scheduleAlarm: (atNs, cb) => clock.scheduleAlarm(board!, atNs, cb),
+      virtio,
+      log,
+    });
+    core.setMmioMap(board.mmioRegions());
+    vm = new Vm(core, board, clock, { ...opts, entropy });
+    return vm;
+  }
+
+  /** Places the images and sets the harts up; remembered, so a guest reboot boots them again. */
+  boot(images: BootImages): BootResult {
+    this.images = images;
+    return this.applyBoot();
+  }
+
+  private applyBoot(): BootResult {
+    const r = boot({ core: this.core, board: this.board, ramBytes: this.ramBytes, entropy: this.opts.entropy! }, this.images!);
+    this.dtb = r.dtb;
+    this.htif = r.htif ? new Htif(this.core, r.htif.tohost, r.htif.fromhost, (b) => this.opts.output(b)) : null;
+    this.sbi = r.builtinSbi
+      ? new BuiltinSbi(this.core, {
+          console: (b) => this.opts.output(b),
+          getchar: () => this.input.shift() ?? -1,
+          shutdown: (failure) => this.requestExit({ status: failure ? 1 : 0, reason: "poweroff" }),
+          reboot: () => this.requestReboot(),
+        })
+      : null;
+    return r;
+  }
+
+  /** Restarts the guest from its images (QMP system_reset). */
+  reset(): void {
+    this.rebootRequested = false;
+    this.applyBoot();
+  }
+
+  /** Console input; fed to the UART as it has room. */
+  feedInput(bytes: Uint8Array): void {
+    for (const b of bytes) this.input.push(b);
+    this.sleeper.wake();
+  }
+
+  /** Wakes the loop from an idle sleep (a pause or stop request, an alarm). */
+  wake(): void {
+    this.sleeper.wake();
+  }
+
+  /** Asks the run loop to end with this status (a device powered the machine off, a stop, ...). */
+  requestExit(info: ExitInfo): void {
+    this.requestedExit ??= info;
+    this.core.stop();
+    this.sleeper.wake();
+  }
+
+  private requestReboot(): void {
+    if (this.opts.noReboot) {
+      this.requestExit({ status: 0, reason: "reboot" });
+      return;
+    }
+    this.rebootRequested = true;
+    this.core.stop();
+  }
+
+  /** Instructions every hart retired. */
+  instructions(): number {
+    let n = 0n;
+    for (let h = 0; h < this.core.harts; h++) n += this.core.getSlot(h, "S_RETIRED");
+    return Number(n);
+  }
+
+  private pumpInput(): void {
+    if (this.input.length === 0 || !this.board.uart.listening()) return;
+    const room = this.board.uart.rxSpace();
+    if (room <= 0) return;
+    const chunk = this.input.splice(0, room);
+    const taken = this.board.uart.receive(Uint8Array.from(chunk));
+    if (taken < chunk.length) this.input.unshift(...chunk.slice(taken));
+  }
+
+  private flushOutput(): void {
+    if (this.outBuf.length === 0) return;
+    const bytes = Uint8Array.from(this.outBuf);
+    this.outBuf = [];
+    this.opts.output(bytes);
+  }
+
+  /** One core.run() and what it leads to; an ExitInfo when the machine is done. */
+  private async step(budget: number): Promise<ExitInfo | null> {
+    this.core.mtime = this.clock.mtime(this.core.mtime);
+    this.clock.fireDueAlarms();
+    this.pumpInput();
+    const reason = this.core.run(budget);
+    this.flushOutput();
+    if (this.requestedExit) return this.requestedExit;
+    if (this.rebootRequested) {
+      this.reset();
+      return null;
+    }
+    switch (reason) {
+      case Reason.Htif: {
+        const r = this.htif?.handle();
+        if (r?.exit !== undefined) return { status: exitStatus(r.exit), reason: "htif" };
+        return null;
+      }
+      case Reason.Sbi:
+        this.sbi?.handle(this.core.stoppedHart());
+        this.flushOutput();
+        return this.requestedExit;
+      case Reason.Idle: {
+        if (this.input.length > 0 && this.board.uart.listening() && this.board.uart.rxSpace() > 0) return null;
+        const deadline = this.core.nextTimerDeadline();
+        const timerMs = Math.max(0, (deadline - Number(this.core.mtime)) / TICKS_PER_MS);
+        const waitMs = this.clock.msUntilNextAlarm(Math.min(IDLE_CAP_MS, timerMs));
+        if (waitMs > 0) await this.sleeper.sleep(waitMs);
+        return null;
+      }
+      case Reason.Fatal:
+        return { status: 1, reason: "fail" };
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Runs until the machine exits (its ExitInfo) or, between slices, `pauseRequested`
+   * answers true ("paused": resume by calling run() again).
+   */
+  async run(opts: RunOptions = {}): Promise<ExitInfo | "paused"> {
+    this.clock.resume(this.core.mtime);
+    const started = now();
+    const runningBefore = this.runningMs;
+    let lastYield = started;
+    try {
+      for (;;) {
+        if (this.requestedExit) return this.requestedExit;
+        if (opts.pauseRequested?.()) return "paused";
+        let exit: ExitInfo | null;
+        if (opts.trace && this.traced < opts.trace) {
+          traceLine(this.core, opts.traceOut ?? (() => {}));
+          this.traced++;
+          exit = await this.step(1);
+        } else {
+          exit = await this.step(SLICE);
+        }
+        if (exit) return exit;
+        const t = now();
+        this.runningMs = runningBefore + (t - started);
+        if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
+        if (t - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
+      }
+    } finally {
+      this.runningMs = runningBefore + (now() - started);
+      this.flushOutput();
+    }
+  }
+
+  /** The machine is done for good: host timers go. */
+  dispose(): void {
+    this.clock.dispose();
+  }
+}
+
+/** A guest exit code as a process exit status: 0 stays 0, anything else stays non-zero. */
+export function exitStatus(code: number): number {
+  if (code === 0) return 0;
+  const s = code & 0xff;
+  return s === 0 ? 1 : s;
+}
