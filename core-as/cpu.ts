@@ -3,7 +3,7 @@
 // only when something raised `attention`.
 import {
   XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
-  REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
+  REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, SH_LAST_HART,
 } from "./layout";
 import {
   pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
@@ -144,6 +144,10 @@ function trappedInstruction(): void {
 
 /** The hart that ran last; the next run() starts after it so no hart starves another. */
 export let lastHart: u32 = 0;
+
+/** Snapshots keep the hart order (SH_LAST_HART holds it between runs). */
+export function saveLastHart(): void { store<u32>(SH_LAST_HART, lastHart); }
+export function loadLastHart(): void { lastHart = load<u32>(SH_LAST_HART) % hartCount; }
 
 /** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
 export function runAll(budget: i32): i32 {

@@ -10,6 +10,11 @@ export declare function mmioRead(addr: u32, size: u32): u32;
 @external("env", "mmioWrite")
 export declare function mmioWrite(addr: u32, size: u32, value: u32): void;
 
+/** Copies RAM page `page` in from the snapshot this machine was restored from (see RAM_PRESENT). */
+// @ts-ignore: decorator
+@external("env", "pageIn")
+export declare function pageIn(page: u32): void;
+
 /** Why the current run() must end early (REASON_BUDGET = no reason). */
 export let stopReason: i32 = REASON_BUDGET;
 

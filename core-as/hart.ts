@@ -49,7 +49,3 @@ export function resetHart(h: u32, entry: u64): void {
   flushTlb();
   saveHart();
 }
-
-export function clearAllHarts(): void {
-  for (let h: u32 = 0; h < MAX_HARTS; h++) memory.fill(slotOf(h), 0, HART_SIZE);
-}

@@ -7,12 +7,12 @@ import {
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
 } from "./layout";
-import { configure, requestAttention, hartCount } from "./state";
-import { runAll, lastHart } from "./cpu";
-import { resetHart, clearAllHarts, loadHart, slotOf } from "./hart";
+import { configure, requestAttention, hartCount, setLazyRam } from "./state";
+import { runAll, lastHart, saveLastHart, loadLastHart } from "./cpu";
+import { resetHart, loadHart, slotOf } from "./hart";
 import { flushAllTlbs } from "./tlb";
-import { jitClear } from "./jit";
 import { peekInstruction } from "./mmu";
 import { requestStop, STOP_HOST } from "./env";
 import { setSbiEnabled } from "./sbi";
@@ -27,6 +27,7 @@ export {
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
 };
 
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
@@ -43,15 +44,16 @@ export {
 /** Where the core's own data ends (the host checks it lies below HART). */
 export function heapBase(): u32 { return <u32>__heap_base; }
 
-/** Sets up a machine of `harts` harts and `ramBytes` of RAM (memory already sized by the host). */
+/**
+ * Sets up a machine of `harts` harts and `ramBytes` of RAM in fresh memory (all zeros, sized
+ * by the host). Zero is already every cache's empty state, so only the TLB tags of the harts
+ * in use are written: touching megabytes of memory here would cost every new machine (and
+ * every fork) their page faults and RSS.
+ */
 export function init(harts: u32, ramBytes: u32): void {
   configure(harts, <u64>ramBytes);
-  clearAllHarts();
-  memory.fill(SHARED, 0, SHARED_END - SHARED);
-  memory.fill(DCACHE, 0, DCACHE_SIZE);
-  jitClear();
-  flushAllTlbs(MAX_HARTS);
-  for (let h: u32 = 0; h < harts; h++) resetHart(h, 0x8000_0000);
+  flushAllTlbs(hartCount);
+  for (let h: u32 = 0; h < hartCount; h++) resetHart(h, 0x8000_0000);
 }
 
 /** Resets hart h to M-mode at the 64-bit entry address held in SH_SCRATCH. */
@@ -62,8 +64,14 @@ export function reset(h: u32): void {
 
 /** Executes up to `budget` instructions on each hart; returns a REASON_* code. */
 export function run(budget: i32): i32 {
-  return runAll(budget);
+  loadLastHart();
+  const reason = runAll(budget);
+  saveLastHart();
+  return reason;
 }
+
+/** Whether the first touch of a RAM page calls env.pageIn (RAM_PRESENT). */
+export function setLazyRamPaging(on: u32): void { setLazyRam(on != 0); }
 
 /** The hart that ended the last run() (the one that made an SBI call or wrote tohost). */
 export function stoppedHart(): u32 { return lastHart; }

@@ -94,11 +94,22 @@ export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
 export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
 export const JIT_END: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+/**
+ * One bit per RAM page: something has reached the page. Every page starts absent; the first
+ * access asks the host (env.pageIn) to bring it in: from the snapshot a machine was restored
+ * from (so a fork costs what it touches), or nothing for a fresh machine, whose RAM is zero.
+ * Snapshots read only the pages that were reached: reading the others would fault them in.
+ */
+export const RAM_PRESENT: u32 = JIT_END;
+export const RAM_PRESENT_SIZE: u32 = 0x1_0000; // a bit for each page of MAX_RAM (2 GiB)
 /** Function-table index meaning "translation found nothing to compile here". */
 export const JIT_NONE: u32 = 0xffff_ffff;
 /** The most instructions one pass through a translated block retires (the translator obeys it). */
 export const JIT_MAX_INSNS: i32 = 128;
 
+/** Which hart ran last (cpu.ts), so a restored machine goes on with the same hart order. */
+export const SH_LAST_HART: u32 = SHARED_END;
+export const SHARED_STATE_END: u32 = SH_LAST_HART + 8;
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;
 export const RAM_BASE: u64 = 0x8000_0000;

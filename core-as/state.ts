@@ -1,5 +1,6 @@
 // The running hart's registers and the few hot values kept in wasm globals.
-import { XREG, FREG, MAX_HARTS, RAM_OFFSET } from "./layout";
+import { XREG, FREG, MAX_HARTS, RAM_OFFSET, RAM_PRESENT } from "./layout";
+import { pageIn } from "./env";
 
 export const PRIV_U: u32 = 0;
 export const PRIV_S: u32 = 1;
@@ -59,9 +60,30 @@ export function configure(harts: u32, ram: u64): void {
 // @ts-ignore: decorator
 @inline export function funct3(w: u32): u32 { return (w >> 12) & 7; }
 
-/** Host address of a guest physical address known to be in RAM. */
+/** RAM pages are brought in on first touch (RAM_PRESENT); off only for the core's own tests. */
+export let lazyRam: bool = false;
+export function setLazyRam(on: bool): void { lazyRam = on; }
+
+/**
+ * Host address of a guest physical address known to be in RAM. Every access to RAM that
+ * does not come through a TLB hit goes through here (TLBs are only filled from here), so
+ * this is where an absent page is brought in.
+ */
 // @ts-ignore: decorator
-@inline export function ramHost(pa: u64): u32 { return <u32>(pa - 0x8000_0000) + RAM_OFFSET; }
+@inline export function ramHost(pa: u64): u32 {
+  const offset = <u32>(pa - 0x8000_0000);
+  if (lazyRam) ensurePresent(offset >> 12);
+  return offset + RAM_OFFSET;
+}
+
+function ensurePresent(page: u32): void {
+  const at = RAM_PRESENT + (page >> 3);
+  const bit: u32 = 1 << (page & 7);
+  const bits: u32 = load<u8>(at);
+  if (bits & bit) return;
+  pageIn(page);
+  store<u8>(at, <u8>(bits | bit));
+}
 // @ts-ignore: decorator
 @inline export function inRam(pa: u64, size: u64): bool {
   return pa >= 0x8000_0000 && pa - 0x8000_0000 + size <= ramSize;

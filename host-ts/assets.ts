@@ -2,6 +2,7 @@
 // module (host-ts/ in the sources, dist/ in the package: both one level below the root).
 // Compiled and read once per process, so many machines share them.
 import { readInput } from "./platform/files.js";
+import { sha256 } from "./snapshot/format.js";
 import { HartvmError } from "./errors.js";
 import { parseKernel, type Kernel } from "../images/linux.js";
 
@@ -24,13 +25,24 @@ export function coreWasmModule(source?: Uint8Array | ArrayBuffer | URL | string 
   return coreModule;
 }
 
+/** SHA-256 of each core module's bytes: a snapshot only restores on the same core build. */
+const buildIds = new WeakMap<WebAssembly.Module, string>();
+
+/** The build id of a core module ("unknown" for a module compiled elsewhere). */
+export function coreBuildId(module: WebAssembly.Module): string {
+  return buildIds.get(module) ?? "unknown";
+}
+
 async function compile(source: Uint8Array | ArrayBuffer | URL | string): Promise<WebAssembly.Module> {
   const bytes = await readInput(source, "core.wasm", MAX_CORE_BYTES);
+  let module: WebAssembly.Module;
   try {
-    return await WebAssembly.compile(bytes as BufferSource);
+    module = await WebAssembly.compile(bytes as BufferSource);
   } catch (e) {
     throw new HartvmError("invalid-image", `core.wasm is not a valid WebAssembly module: ${(e as Error).message}`);
   }
+  buildIds.set(module, await sha256(bytes));
+  return module;
 }
 
 export interface DefaultGuest {
@@ -39,6 +51,8 @@ export interface DefaultGuest {
   initrd: Uint8Array;
   /** The kernel command line it boots with (manifest.json kernel_cmdline). */
   cmdline: string;
+  /** SHA-256 of Image.gz and initramfs.cpio.gz (snapshots refer to them by it). */
+  sha256: { kernel: string; initrd: string };
 }
 
 let defaultGuest: Promise<DefaultGuest> | null = null;
@@ -56,5 +70,8 @@ async function readDefaultGuest(): Promise<DefaultGuest> {
   const file = (name: string) => readInput(new URL(name, DEFAULT_GUEST_URL), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
   const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz")]);
   const { kernel_cmdline } = JSON.parse(new TextDecoder().decode(manifest)) as { kernel_cmdline?: string };
-  return { kernel: await parseKernel(kernel, "default guest Image.gz"), initrd, cmdline: kernel_cmdline ?? "console=ttyS0" };
+  return {
+    kernel: await parseKernel(kernel, "default guest Image.gz"), initrd, cmdline: kernel_cmdline ?? "console=ttyS0",
+    sha256: { kernel: await sha256(kernel), initrd: await sha256(initrd) },
+  };
 }

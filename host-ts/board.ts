@@ -12,6 +12,8 @@ import type { FdtNode } from "../images/fdt.js";
 import type { MmioHandler } from "./core.js";
 
 export const ISA_STRING = "rv64imafdc_zicntr_zicsr_zifencei_sstc";
+/** Names this board in snapshots: one made for another board (or table) is refused. */
+export const BOARD_ID = "riscv-virt-1";
 export const VIRTIO_SLOTS = 8;
 
 /** What the machine gives the board's devices. */

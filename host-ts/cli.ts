@@ -28,8 +28,16 @@ export interface CliOptions {
   jit?: number;
   jitStats: boolean;
   trace?: number;
+  /** Start from this snapshot instead of booting. */
+  restore?: string;
+  /** Save a snapshot to `file` when the console first prints `pattern`; exit after it when `exit`. */
+  saveAt?: { pattern: RegExp; file: string; exit: boolean };
+  /** Time is the instruction count, entropy seeded (seed given or 0). */
+  deterministic?: { seed: number };
   help: boolean;
   version: boolean;
+  /** The flags given (by their long name), to refuse combinations that make no sense. */
+  given: Set<string>;
 }
 
 export const USAGE = `usage: hartvm [options]
@@ -48,6 +56,10 @@ export const USAGE = `usage: hartvm [options]
                             before a block is compiled (0 = off)
   --jit-stats               print translation statistics on exit
   --trace N                 print the first N executed instructions
+  --restore FILE            start from a snapshot instead of booting
+  --save-at REGEX FILE      save a snapshot when the console first prints REGEX, and go on
+  --save-exit-at REGEX FILE the same, then exit
+  --deterministic[=SEED]    time is the instruction count; entropy seeded; fixed RTC epoch
   -h, --help | --version`;
 
 /** "256M", "1G", "65536K", "134217728" → bytes (a bare number is MiB, as QEMU's -m). */
@@ -77,7 +89,7 @@ function parseDrive(text: string): DriveSpec {
 
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, help: false, version: false };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, help: false, version: false, given: new Set() };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -89,6 +101,7 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
       if (v === undefined) throw new UsageError(`${arg} needs a value`);
       return v;
     };
+    o.given.add(arg.replace(/^-+/, "--"));
     switch (arg) {
       case "--kernel": case "-kernel": o.kernel = value(); break;
       case "--initrd": case "-initrd": o.initrd = value(); break;
@@ -124,11 +137,31 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
       }
       case "--jit-stats": o.jitStats = true; break;
       case "--trace": o.trace = parseInteger("--trace", value(), 1, 1e9); break;
+      case "--restore": case "-loadvm": o.restore = value(); break;
+      case "--save-at": case "--save-exit-at": {
+        if (o.saveAt) throw new UsageError("give --save-at or --save-exit-at once");
+        const source = value();
+        let pattern: RegExp;
+        try {
+          pattern = new RegExp(source);
+        } catch (e) {
+          throw new UsageError(`${arg}: '${source}' is not a regular expression (${(e as Error).message})`);
+        }
+        o.saveAt = { pattern, file: value(), exit: arg === "--save-exit-at" };
+        break;
+      }
+      case "--deterministic":
+        o.deterministic = { seed: inline === undefined ? 0 : parseInteger("--deterministic", inline, 0, Number.MAX_SAFE_INTEGER) };
+        break;
       case "-h": case "--help": o.help = true; break;
       case "--version": o.version = true; break;
       default:
         throw new UsageError(arg.startsWith("-") ? `unknown flag '${arg}' (try --help)` : `unexpected argument '${arg}' (try --help)`);
     }
+  }
+  if (o.restore !== undefined) {
+    const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "-m", "--smp", "--drive", "--dtb", "--dump-dtb", "--deterministic"].find((f) => o.given.has(f));
+    if (clash) throw new UsageError(`--restore continues the saved machine as it was; ${clash} cannot change it`);
   }
   return o;
 }

@@ -93,3 +93,83 @@ export class RealTimeClock implements GuestClock {
     this.alarms.clear();
   }
 }
+
+/** Deterministic time: what `deterministic` (--deterministic) asks for. */
+export interface DeterministicTime {
+  /** Each instruction is 2^shift ns of guest time (QEMU's -icount shift=N). */
+  shift: number;
+  /** The RTC's wall clock at mtime 0, in ms since the Unix epoch. */
+  epochMs: number;
+}
+
+/**
+ * Time as the instruction count (QEMU's -icount): mtime advances 2^shift ns per retired
+ * instruction, and when every hart waits the clock jumps to the next timer or alarm instead
+ * of waiting for it. The RTC shows `epochMs` plus mtime. Nothing here reads the host's clock,
+ * so the same inputs give the same run.
+ */
+export class InstructionClock implements GuestClock {
+  /** Ticks skipped while every hart waited. */
+  private warp = 0n;
+  private readonly alarms = new Map<object, { atNs: bigint; callback: () => void }>();
+
+  constructor(private readonly time: DeterministicTime, private readonly retired: () => bigint, private readonly currentMtime: () => bigint) {}
+
+  resume(): void {}
+
+  mtime(current: bigint): bigint {
+    const ticks = ((this.retired() << BigInt(this.time.shift)) / 100n) + this.warp;
+    return ticks > current ? ticks : current;
+  }
+
+  wallClockNs(): bigint {
+    return BigInt(this.time.epochMs) * 1_000_000n + this.currentMtime() * 100n;
+  }
+
+  scheduleAlarm(owner: object, atNs: bigint | null, callback: () => void): void {
+    if (atNs === null) this.alarms.delete(owner);
+    else this.alarms.set(owner, { atNs, callback });
+  }
+
+  fireDueAlarms(): void {
+    const wall = this.wallClockNs();
+    for (const [owner, alarm] of this.alarms) {
+      if (alarm.atNs > wall) continue;
+      this.alarms.delete(owner);
+      alarm.callback();
+    }
+  }
+
+  msUntilNextAlarm(capMs: number): number {
+    return capMs;
+  }
+
+  /** The mtime of the earliest alarm, or null. */
+  nextAlarmTicks(): bigint | null {
+    let best: bigint | null = null;
+    const epochNs = BigInt(this.time.epochMs) * 1_000_000n;
+    for (const a of this.alarms.values()) {
+      const t = (a.atNs - epochNs + 99n) / 100n;
+      if (best === null || t < best) best = t;
+    }
+    return best;
+  }
+
+  /** Every hart waits: guest time jumps to `ticks`. */
+  skipTo(ticks: bigint): void {
+    const now = this.mtime(0n);
+    if (ticks > now) this.warp += ticks - now;
+  }
+
+  save(): { warp: string } {
+    return { warp: this.warp.toString() };
+  }
+
+  load(state: { warp: string }): void {
+    this.warp = BigInt(state.warp);
+  }
+
+  dispose(): void {
+    this.alarms.clear();
+  }
+}

@@ -49,6 +49,34 @@ export interface MachineConfig {
   trace?: { count: number; out: (line: string) => void };
   /** Another core.wasm (bytes, URL, path or a compiled module); default: the package's own. */
   core?: Input | WebAssembly.Module;
+  /**
+   * Time is the instruction count (QEMU's -icount: each instruction 2^shift ns, default 0),
+   * idle time is skipped, the RTC starts at `epoch` (default 2026-01-01T00:00:00Z) and
+   * entropy comes from `seed` (default 0): the same inputs give the same output and state.
+   */
+  deterministic?: boolean | { seed?: number; epoch?: number | string | Date; shift?: number };
+}
+
+export type Deterministic = { seed: number; epochMs: number; shift: number };
+
+/** An image as it was given (kept for snapshots, which carry or reference it). */
+export interface ImageBytes { bytes: Uint8Array; name: string }
+
+/** What the boot images are made from: enough to make them again (a restored machine that reboots). */
+export interface BootSources {
+  bios: "builtin" | "none" | ImageBytes;
+  /** "default": the embedded default guest's. */
+  kernel: ImageBytes | "default";
+  initrd: ImageBytes | "default" | null;
+  dtb: ImageBytes | null;
+  append?: string;
+}
+
+export interface OpenDisk {
+  backend: BlockBackend;
+  readonly: boolean;
+  /** A file the guest's writes go to, or a disk in memory. */
+  origin: { kind: "file"; path: string } | { kind: "memory" };
 }
 
 export interface ResolvedConfig {
@@ -56,12 +84,29 @@ export interface ResolvedConfig {
   harts: number;
   jitThreshold: number;
   jitSync: boolean;
+  sources: BootSources;
   images: BootImages;
-  disks: { backend: BlockBackend; readonly: boolean }[];
+  disks: OpenDisk[];
   noReboot: boolean;
   timeoutMs?: number;
   trace?: { count: number; out: (line: string) => void };
   log: (line: string) => void;
+  deterministic: Deterministic | null;
+}
+
+const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+export function resolveDeterministic(d: MachineConfig["deterministic"]): Deterministic | null {
+  if (d === undefined || d === false) return null;
+  const o = d === true ? {} : d;
+  if (typeof o !== "object" || o === null) throw new HartvmError("invalid-config", "deterministic takes true or { seed, epoch, shift }");
+  const seed = o.seed ?? 0;
+  const shift = o.shift ?? 0;
+  const epochMs = o.epoch === undefined ? DEFAULT_EPOCH_MS : new Date(o.epoch).getTime();
+  if (!Number.isSafeInteger(seed)) throw new HartvmError("invalid-config", `deterministic seed must be a whole number, got ${seed}`);
+  if (!Number.isInteger(shift) || shift < 0 || shift > 10) throw new HartvmError("invalid-config", `deterministic shift must be 0 to 10, got ${shift}`);
+  if (!Number.isFinite(epochMs) || epochMs < 0) throw new HartvmError("invalid-config", `deterministic epoch is not a date: ${String(o.epoch)}`);
+  return { seed, shift, epochMs };
 }
 
 const DEFAULT_MEMORY = "256M";
@@ -77,40 +122,58 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
   const drives = (config.drives ?? []).map((d) => (isDriveConfig(d) ? d : { file: d }));
   checkVirtioDevices({ disks: drives.length });
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new HartvmError("invalid-config", `timeoutMs must be a positive number, got ${config.timeoutMs}`);
-  const bios = config.bios ?? "builtin";
-  const images = await resolveImages(config, bios, ramBytes);
+  const deterministic = resolveDeterministic(config.deterministic);
+  const sources = await readSources(config, ramBytes);
+  const images = await bootImagesFrom(sources);
   const disks = await openDisks(drives);
   return {
-    ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true, images, disks,
+    // Deterministic runs compile in place: when a block becomes compiled must not depend on the host's threads.
+    ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true || deterministic !== null, sources, images, disks, deterministic,
     noReboot: config.noReboot === true, timeoutMs: config.timeoutMs, trace: config.trace,
     log: config.log ?? (() => {}),
   };
 }
 
-async function resolveImages(config: MachineConfig, bios: NonNullable<MachineConfig["bios"]>, ramBytes: number): Promise<BootImages> {
-  if (bios === "none") {
-    if (config.kernel === undefined) throw new HartvmError("invalid-config", "bios 'none' (--bios none) needs a kernel (--kernel FILE)");
-    const bytes = await readInput(config.kernel, "kernel", ramBytes);
-    const name = inputName(config.kernel);
-    if (!isElf(bytes)) throw new ImageError(`kernel '${name}' is not an ELF file (--bios none boots ELF programs in M-mode)`);
-    return { kind: "bare-metal", elf: parseElf(bytes, name), name };
-  }
-  const guest = config.kernel === undefined ? await loadDefaultGuest() : null;
-  const kernelName = config.kernel === undefined ? "default guest Image.gz" : inputName(config.kernel);
+/** Reads every image the configuration names, as given. */
+async function readSources(config: MachineConfig, ramBytes: number): Promise<BootSources> {
+  const bios = config.bios ?? "builtin";
+  const read = async (input: Input | undefined, what: string, max = ramBytes): Promise<ImageBytes | null> =>
+    input === undefined ? null : { bytes: await readInput(input, what, max), name: inputName(input) };
+  if (bios === "none" && config.kernel === undefined) throw new HartvmError("invalid-config", "bios 'none' (--bios none) needs a kernel (--kernel FILE)");
   const [kernel, initrd, firmware, dtb] = await Promise.all([
-    guest ? guest.kernel : readInput(config.kernel!, "kernel", ramBytes).then((b) => parseKernel(b, kernelName)),
-    config.initrd !== undefined ? readInput(config.initrd, "initrd", ramBytes) : guest?.initrd,
-    bios === "builtin" ? undefined : readFirmware(bios, ramBytes),
-    config.dtb !== undefined ? readInput(config.dtb, "device tree", MAX_DTB_BYTES).then((bytes) => ({ bytes, name: inputName(config.dtb!) })) : undefined,
+    read(config.kernel, "kernel"),
+    read(config.initrd, "initrd"),
+    bios === "builtin" || bios === "none" ? null : read(bios, "firmware"),
+    read(config.dtb, "device tree", MAX_DTB_BYTES),
   ]);
-  const bootargs = guest ? [guest.cmdline, config.append].filter(Boolean).join(" ") : config.append;
-  if (bootargs !== undefined) checkCommandLine(bootargs);
-  return { kind: "linux", kernel, kernelName, initrd, bootargs, firmware, dtb };
+  const usesDefault = kernel === null;
+  return {
+    bios: bios === "builtin" || bios === "none" ? bios : firmware!,
+    kernel: kernel ?? "default",
+    initrd: initrd ?? (usesDefault ? "default" : null),
+    dtb,
+    append: config.append,
+  };
 }
 
-async function readFirmware(bios: Input, ramBytes: number): Promise<Firmware> {
-  const name = inputName(bios);
-  const bytes = await readInput(bios, "firmware", ramBytes);
+/** The boot images (formats recognised, limits checked) from their sources. */
+export async function bootImagesFrom(sources: BootSources): Promise<BootImages> {
+  if (sources.bios === "none") {
+    const k = sources.kernel as ImageBytes;
+    if (!isElf(k.bytes)) throw new ImageError(`kernel '${k.name}' is not an ELF file (--bios none boots ELF programs in M-mode)`);
+    return { kind: "bare-metal", elf: parseElf(k.bytes, k.name), name: k.name };
+  }
+  const guest = sources.kernel === "default" || sources.initrd === "default" ? await loadDefaultGuest() : null;
+  const kernelName = sources.kernel === "default" ? "default guest Image.gz" : sources.kernel.name;
+  const kernel = sources.kernel === "default" ? guest!.kernel : await parseKernel(sources.kernel.bytes, kernelName);
+  const initrd = sources.initrd === "default" ? guest!.initrd : sources.initrd?.bytes;
+  const firmware = typeof sources.bios === "object" ? firmwareOf(sources.bios) : undefined;
+  const bootargs = sources.kernel === "default" ? [guest!.cmdline, sources.append].filter(Boolean).join(" ") : sources.append;
+  if (bootargs !== undefined) checkCommandLine(bootargs);
+  return { kind: "linux", kernel, kernelName, initrd, bootargs, firmware, dtb: sources.dtb ?? undefined };
+}
+
+function firmwareOf({ bytes, name }: ImageBytes): Firmware {
   if (bytes.length === 0) throw new ImageError(`firmware '${name}' is empty`);
   return { bytes, elf: isElf(bytes) ? parseElf(bytes, name) : undefined, name };
 }
@@ -123,12 +186,12 @@ function isBlockBackend(f: unknown): f is BlockBackend {
   return typeof f === "object" && f !== null && typeof (f as BlockBackend).read === "function" && typeof (f as BlockBackend).size === "number";
 }
 
-async function openDisks(drives: DriveConfig[]): Promise<{ backend: BlockBackend; readonly: boolean }[]> {
-  const opened: { backend: BlockBackend; readonly: boolean }[] = [];
+async function openDisks(drives: DriveConfig[]): Promise<OpenDisk[]> {
+  const opened: OpenDisk[] = [];
   try {
     for (const d of drives) {
       const readonly = d.readonly === true;
-      opened.push({ backend: await openDisk(d.file, readonly), readonly });
+      opened.push(await openDisk(d.file, readonly));
     }
     return opened;
   } catch (e) {
@@ -137,14 +200,14 @@ async function openDisks(drives: DriveConfig[]): Promise<{ backend: BlockBackend
   }
 }
 
-async function openDisk(file: Input | BlockBackend, readonly: boolean): Promise<BlockBackend> {
-  if (isBlockBackend(file)) return file;
-  if (file instanceof Uint8Array || file instanceof ArrayBuffer) return new MemoryBlockBackend(new Uint8Array(file), { readonly });
+export async function openDisk(file: Input | BlockBackend, readonly: boolean): Promise<OpenDisk> {
+  const memory = (backend: BlockBackend): OpenDisk => ({ backend, readonly, origin: { kind: "memory" } });
+  if (isBlockBackend(file)) return memory(file);
+  if (file instanceof Uint8Array || file instanceof ArrayBuffer) return memory(new MemoryBlockBackend(new Uint8Array(file), { readonly }));
   if (typeof file === "string" && hasFileSystem && !/^[a-z][a-z0-9+.-]+:/i.test(file)) {
     const { openFileBlockBackend } = await import("./platform/node-block.js");
-    return openFileBlockBackend(file, { readonly });
+    return { backend: openFileBlockBackend(file, { readonly }), readonly, origin: { kind: "file", path: file } };
   }
   // A URL: fetched whole into memory; the guest's writes stay there.
-  const bytes = await readInput(file, "disk image", 2 ** 31);
-  return new MemoryBlockBackend(bytes, { readonly });
+  return memory(new MemoryBlockBackend(await readInput(file, "disk image", 2 ** 31), { readonly }));
 }

@@ -7,6 +7,11 @@ export interface WaitForOptions {
   /** Milliseconds before the wait rejects with code "timeout" (default 30000; Infinity waits forever). */
   timeout?: number;
   signal?: AbortSignal;
+  /**
+   * Pause the machine at the instruction boundary right after the output that matched
+   * (before the guest runs on): a point that does not depend on the host's timing.
+   */
+  pause?: boolean;
 }
 
 export interface WaitForResult {
@@ -20,6 +25,7 @@ export interface WaitForResult {
 
 interface Waiter {
   pattern: RegExp;
+  pause: boolean;
   resolve: (r: WaitForResult) => void;
   reject: (e: Error) => void;
 }
@@ -35,8 +41,8 @@ export class MachineConsole implements AsyncIterable<Uint8Array> {
   private readonly readers = new Set<(chunk: Uint8Array | null) => void>();
   private closed: HartvmError | null = null;
 
-  /** @internal */
-  constructor(private readonly send: (bytes: Uint8Array) => void) {}
+  /** @internal `pauseNow` asks the machine to stop before its next instruction; settles once it stands still. */
+  constructor(private readonly send: (bytes: Uint8Array) => void, private readonly pauseNow: () => Promise<void> = async () => {}) {}
 
   /** Types into the console (UTF-8 for strings). */
   write(data: string | Uint8Array): void {
@@ -52,7 +58,7 @@ export class MachineConsole implements AsyncIterable<Uint8Array> {
   waitFor(pattern: RegExp | string, opts: WaitForOptions = {}): Promise<WaitForResult> {
     const re = typeof pattern === "string" ? new RegExp(escapeRegExp(pattern)) : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
     const found = this.take(re);
-    if (found) return Promise.resolve(found);
+    if (found) return opts.pause ? this.pauseNow().then(() => found) : Promise.resolve(found);
     if (this.closed) return Promise.reject(this.closed);
     return new Promise((resolve, reject) => {
       const timeoutMs = opts.timeout ?? DEFAULT_TIMEOUT_MS;
@@ -64,7 +70,8 @@ export class MachineConsole implements AsyncIterable<Uint8Array> {
       };
       const waiter: Waiter = {
         pattern: re,
-        resolve: (r) => { done(); resolve(r); },
+        pause: opts.pause === true,
+        resolve: (r) => { done(); if (waiter.pause) void this.pauseNow().then(() => resolve(r)); else resolve(r); },
         reject: (e) => { done(); reject(e); },
       };
       const onAbort = () => waiter.reject(opts.signal!.reason instanceof Error ? opts.signal!.reason : new HartvmError("timeout", "waitFor was aborted"));

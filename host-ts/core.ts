@@ -13,6 +13,16 @@ export type ReasonCode = (typeof Reason)[keyof typeof Reason];
 export const RunState = { Active: 0, Wfi: 1, Stopped: 2 } as const;
 export const Priv = { U: 0, S: 1, M: 3 } as const;
 
+/** Where RAM pages of a restored machine come from until they are first touched. */
+export interface PageSource {
+  /** Whether page p (4 KiB, from the start of RAM) holds anything but zeros. */
+  has(page: number): boolean;
+  /** Copies page p into `into` (4096 bytes). */
+  copy(page: number, into: Uint8Array): void;
+}
+
+export const PAGE_SIZE = 4096;
+
 export interface MmioHandler {
   read(addr: number, size: number): number;
   write(addr: number, size: number, value: number): void;
@@ -34,6 +44,7 @@ interface CoreExports {
   stoppedHart(): number;
   decodeOp(bits: number): number;
   jitInvalidate(offset: number, len: number): void;
+  setLazyRamPaging(on: number): void;
   [name: string]: unknown;
 }
 
@@ -45,6 +56,7 @@ const LAYOUT_NAMES = [
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
   "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
+  "RAM_PRESENT", "RAM_PRESENT_SIZE", "SH_LAST_HART", "SHARED_STATE_END",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;
@@ -80,8 +92,10 @@ export class Core {
         memory,
         mmioRead: (addr: number, size: number) => opts.mmio.read(addr >>> 0, size) >>> 0,
         mmioWrite: (addr: number, size: number, value: number) => opts.mmio.write(addr >>> 0, size, value >>> 0),
+        pageIn: (page: number) => core!.copyIn(page >>> 0),
       },
     };
+    let core: Core | null = null;
     const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
     const instance = await WebAssembly.instantiate(module, imports);
     const x = instance.exports as unknown as CoreExports;
@@ -95,7 +109,8 @@ export class Core {
     const needed = layout.RAM_OFFSET + ramBytes;
     memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
     x.init(harts, ramBytes);
-    const core = new Core(x, memory, layout, harts, ramBytes);
+    x.setLazyRamPaging(1);
+    core = new Core(x, memory, layout, harts, ramBytes);
     if (opts.jit) {
       const t = opts.jit.threshold;
       if (!Number.isInteger(t) || t < 1 || t > 0xffff_ffff) throw new RangeError(`the JIT threshold must be a whole number from 1, got ${t}`);
@@ -115,6 +130,7 @@ export class Core {
   /** Guest RAM as a view (no copy). Whoever writes through it may change code: translations go. */
   ram(): Uint8Array {
     this.jit?.flush();
+    for (let p = 0; p < this.ramSize / PAGE_SIZE; p++) this.ensurePresent(p);
     return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET, this.ramSize);
   }
 
@@ -123,7 +139,69 @@ export class Core {
     const off = pa - RAM_BASE;
     if (!Number.isSafeInteger(off) || off < 0 || len < 0 || off + len > this.ramSize) return null;
     if (this.jit) this.x.jitInvalidate(off, len); // DMA and loaders write through these views
+    if (len > 0) for (let p = Math.floor(off / PAGE_SIZE); p <= Math.floor((off + len - 1) / PAGE_SIZE); p++) this.ensurePresent(p);
     return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET + off, len);
+  }
+
+  // --- RAM pages, brought in on first touch (core-as/layout.ts RAM_PRESENT) ---
+
+  private pages: PageSource | null = null;
+
+  /** From now on absent pages come from `source` (a snapshot); call before anything runs. */
+  setPageSource(source: PageSource): void {
+    this.pages = source;
+  }
+
+  /** Whether anything has reached page p. */
+  isPresent(p: number): boolean {
+    return (this.bytes[this.layout.RAM_PRESENT + (p >> 3)] & (1 << (p & 7))) !== 0;
+  }
+
+  /**
+   * Page p's contents without bringing it in (snapshots): a view into RAM (not to be kept),
+   * a copy from the page source, or null for a page that is all zeros because nothing ever
+   * reached it (reading such memory would fault it in for nothing).
+   */
+  readPage(p: number): Uint8Array | null {
+    if (this.isPresent(p)) return this.bytes.subarray(this.layout.RAM_OFFSET + p * PAGE_SIZE, this.layout.RAM_OFFSET + (p + 1) * PAGE_SIZE);
+    if (!this.pages?.has(p)) return null;
+    const copy = new Uint8Array(PAGE_SIZE);
+    this.pages.copy(p, copy);
+    return copy;
+  }
+
+  /** Pages reached so far (stats: what a fork has cost). */
+  pagesPresent(): number {
+    let n = 0;
+    for (let p = 0; p < this.ramSize / PAGE_SIZE; p++) if (this.isPresent(p)) n++;
+    return n;
+  }
+
+  private ensurePresent(p: number): void {
+    if (this.isPresent(p)) return;
+    this.copyIn(p);
+    this.bytes[this.layout.RAM_PRESENT + (p >> 3)] |= 1 << (p & 7);
+  }
+
+  /** The core's env.pageIn: copy page p from the source, if it has it (the caller marks it present). */
+  private copyIn(p: number): void {
+    if (!this.pages?.has(p)) return;
+    const at = this.layout.RAM_OFFSET + p * PAGE_SIZE;
+    this.pages.copy(p, this.bytes.subarray(at, at + PAGE_SIZE));
+  }
+
+  // --- machine state that lives in linear memory (snapshots) ---
+
+  /** Every hart's save slot and the shared area (ACLINT, interrupt lines, HTIF, hart order). */
+  saveCoreState(): Uint8Array {
+    return this.bytes.slice(this.layout.HART_SAVE, this.layout.SHARED_STATE_END);
+  }
+
+  loadCoreState(state: Uint8Array): void {
+    const len = this.layout.SHARED_STATE_END - this.layout.HART_SAVE;
+    if (state.length !== len) throw new Error(`core state is ${state.length} bytes, expected ${len}`);
+    this.bytes.set(state, this.layout.HART_SAVE);
+    this.flushTlbs();
   }
 
   run(budget: number): ReasonCode {

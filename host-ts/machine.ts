@@ -7,6 +7,8 @@ import { MachineConsole } from "./console.js";
 import { Emitter } from "./events.js";
 import { HartvmError } from "./errors.js";
 import { execOnConsole, type ExecOptions, type ExecResult } from "./exec.js";
+import { writeSnapshot, freezeState, stateHash, type SnapshotSubject } from "./snapshot/snapshot.js";
+import { machineFromState, type RestoreOptions } from "./snapshot/restore.js";
 
 export type MachineStatus = "created" | "running" | "paused" | "stopped";
 
@@ -60,10 +62,13 @@ export class Machine {
   private readonly dtb: Uint8Array | null;
 
   /** @internal Use createMachine(). */
-  constructor(vm: Vm, private readonly config: ResolvedConfig) {
+  constructor(vm: Vm, private readonly config: ResolvedConfig, private readonly coreBuild: string) {
     this.vm = vm;
     this.dtb = vm.dtb;
-    this.console = new MachineConsole((bytes) => this.vm?.feedInput(bytes));
+    this.console = new MachineConsole((bytes) => this.vm?.feedInput(bytes), () => {
+      if (this.state === "running") this.pauseWanted = true;
+      return this.loop;
+    });
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }
 
@@ -127,6 +132,71 @@ export class Machine {
     const run = this.execChain.then(() => execOnConsole(this.console, command, opts));
     this.execChain = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * The machine as bytes (docs/SNAPSHOT.md): restoreMachine() continues it, here or in
+   * another runtime. A running machine is paused at an instruction boundary while its state
+   * is read, then runs on.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    const resume = await this.holdStill("snapshot()");
+    return writeSnapshot(this.subject(), resume);
+  }
+
+  /**
+   * Copies of this machine as it is now, each "created" (start() them): they share its RAM
+   * until they touch it, get their own console and entropy, and keep disk writes to
+   * themselves. See docs/SNAPSHOT.md for what a fork shares with its parent.
+   */
+  fork(): Promise<Machine>;
+  fork(count: number, options?: RestoreOptions): Promise<Machine[]>;
+  async fork(count?: number, options: RestoreOptions = {}): Promise<Machine | Machine[]> {
+    const n = count ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new HartvmError("invalid-config", `fork() takes a positive whole number of machines, got ${count}`);
+    const resume = await this.holdStill("fork()");
+    let state;
+    try {
+      state = await freezeState(this.subject());
+    } finally {
+      resume();
+    }
+    const machines: Machine[] = [];
+    for (let i = 0; i < n; i++) machines.push(await machineFromState(state, { overlayDisks: true, log: this.config.log, ...options }));
+    return count === undefined ? machines[0] : machines;
+  }
+
+  /**
+   * SHA-256 of the state the guest can observe (harts, devices, RAM, pending input): two
+   * deterministic runs given the same inputs end with the same hash.
+   */
+  async stateHash(): Promise<string> {
+    const resume = await this.holdStill("stateHash()");
+    try {
+      return await stateHash(this.subject());
+    } finally {
+      resume();
+    }
+  }
+
+  /** Pauses a running machine for a moment; returns what lets it run on. */
+  private async holdStill(what: string): Promise<() => void> {
+    if (this.state === "stopped") throw new HartvmError("invalid-state", `${what} needs a machine that has not stopped`);
+    const wasRunning = this.state === "running";
+    if (wasRunning) await this.pause();
+    if ((this.state as MachineStatus) === "stopped") throw new HartvmError("invalid-state", `the machine stopped before ${what}`);
+    return () => { if (wasRunning && this.state === "paused") void this.resume(); };
+  }
+
+  private subject(): SnapshotSubject {
+    const c = this.config;
+    return {
+      vm: this.vm!,
+      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, deterministic: c.deterministic },
+      sources: c.sources,
+      disks: c.disks,
+      coreBuild: this.coreBuild,
+    };
   }
 
   stats(): MachineStats {

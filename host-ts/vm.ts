@@ -7,12 +7,13 @@ import { Htif } from "./htif.js";
 import { yieldToEventLoop, Sleeper, now } from "./scheduler.js";
 import { VirtBoard } from "./board.js";
 import { BuiltinSbi } from "./sbi.js";
-import { RealTimeClock, TICKS_PER_MS, type GuestClock } from "./clock.js";
+import { RealTimeClock, InstructionClock, TICKS_PER_MS, type GuestClock, type DeterministicTime } from "./clock.js";
+import { hostEntropy, SeededEntropy, type Entropy } from "./entropy.js";
 import { boot, type BootImages, type BootResult } from "./boot.js";
 import { traceLine } from "./trace.js";
 import { checkHarts, checkRamBytes, checkVirtioDevices } from "./limits.js";
 import type { BlockBackend } from "../devices/virtio/block-backend.js";
-import type { GuestRam } from "../devices/device.js";
+import type { DeviceState, GuestRam } from "../devices/device.js";
 import type { VirtioDeviceModel } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
@@ -49,10 +50,11 @@ export interface VmOptions {
   jit?: number;
   /** Compile each block as soon as it is hot, inside run(), rather than in background batches: for tests. */
   jitSync?: boolean;
-  /** Guest time (default: real time). */
-  clock?: (wake: () => void) => GuestClock;
-  /** Random bytes for the device tree's rng-seed and virtio-rng (default: crypto.getRandomValues). */
-  entropy?: (bytes: Uint8Array) => void;
+  /**
+   * Time as the instruction count and entropy from `seed` (QEMU's -icount): the same inputs
+   * give the same run. Default: real time and the host's CSPRNG.
+   */
+  deterministic?: DeterministicTime & { seed: number };
 }
 
 export interface RunOptions {
@@ -68,7 +70,17 @@ export interface RunOptions {
 export type ExitReason = "htif" | "timeout" | "poweroff" | "reboot" | "fail" | "stopped";
 export interface ExitInfo { status: number; reason: ExitReason }
 
-const randomBytes = (b: Uint8Array) => { globalThis.crypto.getRandomValues(b); };
+/** What the engine holds beside the core's memory: plain data, for snapshots. */
+export interface VmState {
+  devices: Record<string, DeviceState>;
+  /** Console input not yet taken by the UART. */
+  input: number[];
+  /** How the last boot left the firmware: the host's SBI, HTIF addresses. */
+  boot: { builtinSbi: boolean; htif: { tohost: string; fromhost: string } | null };
+  runningMs: number;
+  /** Deterministic mode: the clock's skipped ticks and the generator's state. */
+  deterministic?: { warp: string; entropy: string };
+}
 
 export class Vm {
   readonly core: Core;
@@ -89,7 +101,7 @@ export class Vm {
   /** The device tree the last boot used. */
   dtb: Uint8Array | null = null;
 
-  private constructor(core: Core, board: VirtBoard, clock: GuestClock, private readonly opts: VmOptions) {
+  private constructor(core: Core, board: VirtBoard, clock: GuestClock, private readonly entropy: Entropy, private readonly opts: VmOptions) {
     this.core = core;
     this.board = board;
     this.clock = clock;
@@ -109,13 +121,16 @@ export class Vm {
       mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
       jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync, batch: opts.jitSync ? 1 : undefined },
     });
-    const clock = (opts.clock ?? ((wake) => new RealTimeClock(wake)))(() => vm?.sleeper.wake());
-    const entropy = opts.entropy ?? randomBytes;
+    const det = opts.deterministic;
+    const clock: GuestClock = det
+      ? new InstructionClock(det, () => BigInt(vm?.instructions() ?? 0), () => core.mtime)
+      : new RealTimeClock(() => vm?.sleeper.wake());
+    const entropy: Entropy = det ? new SeededEntropy(det.seed) : hostEntropy;
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     const log = opts.log ?? (() => {});
     const virtio: VirtioDeviceModel[] = [
       ...disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log })),
-      new VirtioRng(),
+      new VirtioRng({ fill: (b) => entropy.fill(b) }),
     ];
     board = new VirtBoard({
       harts: opts.harts,
@@ -131,7 +146,7 @@ export class Vm {
       log,
     });
     core.setMmioMap(board.mmioRegions());
-    vm = new Vm(core, board, clock, { ...opts, entropy });
+    vm = new Vm(core, board, clock, entropy, opts);
     return vm;
   }
 
@@ -142,8 +157,15 @@ export class Vm {
   }
 
   private applyBoot(): BootResult {
-    const r = boot({ core: this.core, board: this.board, ramBytes: this.ramBytes, entropy: this.opts.entropy! }, this.images!);
+    const r = boot({ core: this.core, board: this.board, ramBytes: this.ramBytes, entropy: (b) => this.entropy.fill(b) }, this.images!);
     this.dtb = r.dtb;
+    this.attachFirmware(r);
+    return r;
+  }
+
+  /** The host's side of the firmware the boot set up: HTIF and the built-in SBI. */
+  private attachFirmware(r: Pick<BootResult, "builtinSbi" | "htif">): void {
+    this.booted = { builtinSbi: r.builtinSbi, htif: r.htif };
     this.htif = r.htif ? new Htif(this.core, r.htif.tohost, r.htif.fromhost, (b) => this.opts.output(b)) : null;
     this.sbi = r.builtinSbi
       ? new BuiltinSbi(this.core, {
@@ -153,7 +175,46 @@ export class Vm {
           reboot: () => this.requestReboot(),
         })
       : null;
-    return r;
+  }
+
+  private booted: Pick<BootResult, "builtinSbi" | "htif"> = { builtinSbi: false, htif: null };
+
+  /** Everything but RAM, at an instruction boundary (between run() calls). */
+  saveState(): { vm: VmState; core: Uint8Array; dtb: Uint8Array | null } {
+    const htif = this.booted.htif;
+    return {
+      vm: {
+        devices: this.board.saveState(),
+        input: [...this.input],
+        boot: { builtinSbi: this.booted.builtinSbi, htif: htif ? { tohost: htif.tohost.toString(), fromhost: htif.fromhost.toString() } : null },
+        runningMs: this.runningMs,
+        deterministic: this.clock instanceof InstructionClock ? { warp: this.clock.save().warp, entropy: this.entropy.save()! } : undefined,
+      },
+      core: this.core.saveCoreState(),
+      dtb: this.dtb,
+    };
+  }
+
+  /**
+   * Continues a saved machine: `images` are what it booted from (booted again if the guest
+   * reboots); RAM comes separately (Core.setPageSource).
+   */
+  loadState(s: { vm: VmState; core: Uint8Array; dtb: Uint8Array | null }, images: BootImages): void {
+    this.images = images;
+    this.core.loadCoreState(s.core);
+    this.board.loadState(s.vm.devices);
+    this.input.length = 0;
+    this.input.push(...s.vm.input.map((b) => b & 0xff));
+    const h = s.vm.boot.htif;
+    this.attachFirmware({ builtinSbi: s.vm.boot.builtinSbi, htif: h ? { tohost: BigInt(h.tohost), fromhost: BigInt(h.fromhost) } : null });
+    this.core.enableBuiltinSbi(s.vm.boot.builtinSbi);
+    this.dtb = s.dtb;
+    this.runningMs = s.vm.runningMs;
+    const det = s.vm.deterministic;
+    if (det && this.clock instanceof InstructionClock && this.entropy instanceof SeededEntropy) {
+      this.clock.load({ warp: det.warp });
+      this.entropy.load(det.entropy);
+    }
   }
 
   /** Restarts the guest from its images (QMP system_reset). */
@@ -236,8 +297,11 @@ export class Vm {
         return this.requestedExit;
       case Reason.Idle: {
         if (this.input.length > 0 && this.board.uart.listening() && this.board.uart.rxSpace() > 0) return null;
+        if (this.clock instanceof InstructionClock && this.skipIdleTime(this.clock)) return null;
         const deadline = this.core.nextTimerDeadline();
-        const timerMs = Math.max(0, (deadline - Number(this.core.mtime)) / TICKS_PER_MS);
+        const ahead = deadline - Number(this.core.mtime);
+        // A deadline already passed cannot wake the harts (its interrupt is masked): wait for input.
+        const timerMs = ahead > 0 && !(this.clock instanceof InstructionClock) ? ahead / TICKS_PER_MS : IDLE_CAP_MS;
         const waitMs = this.clock.msUntilNextAlarm(Math.min(IDLE_CAP_MS, timerMs));
         if (waitMs > 0) await this.sleeper.sleep(waitMs);
         return null;
@@ -247,6 +311,18 @@ export class Vm {
       default:
         return null;
     }
+  }
+
+  /** Deterministic mode: every hart waits, so guest time jumps to the next timer or alarm. False when there is none. */
+  private skipIdleTime(clock: InstructionClock): boolean {
+    const now = this.core.mtime;
+    const timer = this.core.nextTimerDeadline();
+    const alarm = clock.nextAlarmTicks();
+    let next = timer < 1.8e19 && BigInt(timer) > now ? BigInt(timer) : null;
+    if (alarm !== null && alarm > now && (next === null || alarm < next)) next = alarm;
+    if (next === null) return false; // nothing but input can wake the guest: wait for it
+    clock.skipTo(next);
+    return true;
   }
 
   /**

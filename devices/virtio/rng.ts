@@ -12,6 +12,8 @@ const CHUNK = 65536;
 export interface VirtioRngOptions {
   /** QueueNumMax (default 8, as QEMU). */
   queueSize?: number;
+  /** Where the bytes come from (default: crypto.getRandomValues; a seeded generator in deterministic mode). */
+  fill?: (bytes: Uint8Array) => void;
 }
 
 export class VirtioRng implements VirtioDeviceModel {
@@ -26,7 +28,10 @@ export class VirtioRng implements VirtioDeviceModel {
       throw new RangeError(`virtio-rng: queue size ${qsize} is not a power of two in 1..32768`);
     }
     this.queueSizes = [qsize];
+    if (opts.fill) this.source = opts.fill;
   }
+
+  private source = (piece: Uint8Array) => { globalThis.crypto.getRandomValues(piece); };
 
   config(): Uint8Array {
     return new Uint8Array(0);
@@ -52,7 +57,7 @@ export class VirtioRng implements VirtioDeviceModel {
     for (let off = 0; off < buf.length; off += CHUNK) {
       const n = Math.min(CHUNK, buf.length - off);
       const piece = scratch.subarray(0, n);
-      globalThis.crypto.getRandomValues(piece);
+      this.source(piece);
       buf.set(piece, off);
     }
   }

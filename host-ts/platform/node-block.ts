@@ -3,12 +3,15 @@
 // close() returns. Only regular files are disks; a writable image is opened once per
 // process (a second writer would corrupt it, as QEMU's image locking prevents).
 import * as fs from "node:fs";
+import { createHash } from "node:crypto";
 import type { BlockBackend } from "../../devices/virtio/block-backend.js";
 import { HartvmError } from "../errors.js";
 
 export interface FileBlockBackend extends BlockBackend {
   readonly path: string;
   readonly readonly: boolean;
+  /** SHA-256 of the whole image as it is now (snapshots refer to files by it). */
+  sha256(): string;
 }
 
 /** dev:ino of the images open for writing in this process. */
@@ -77,6 +80,18 @@ export function openFileBlockBackend(path: string, opts: { readonly?: boolean } 
     flush(): void {
       const f = open();
       if (!readonly) fs.fsyncSync(f);
+    },
+    sha256(): string {
+      const f = open();
+      const hash = createHash("sha256");
+      const buf = new Uint8Array(1 << 20);
+      for (let at = 0; at < size; ) {
+        const n = fs.readSync(f, buf, 0, Math.min(buf.length, size - at), at);
+        if (n === 0) break;
+        hash.update(buf.subarray(0, n));
+        at += n;
+      }
+      return hash.digest("hex");
     },
     close(): void {
       if (fd === null) return;

@@ -3,7 +3,7 @@
 import process from "node:process";
 import { writeFile } from "node:fs/promises";
 import { parseCommandLine, USAGE, type CliOptions } from "../cli.js";
-import { createMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
+import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
 
 const CTRL_A = 0x01;
@@ -36,12 +36,38 @@ function machineConfig(o: CliOptions): MachineConfig {
     timeoutMs: o.timeoutSeconds !== undefined ? o.timeoutSeconds * 1000 : undefined,
     trace: o.trace !== undefined ? { count: o.trace, out: (line) => process.stderr.write(line + "\n") } : undefined,
     log: (line) => process.stderr.write(`hartvm: ${line}\n`),
+    deterministic: o.deterministic,
   };
+}
+
+async function openMachine(o: CliOptions): Promise<Machine> {
+  if (o.restore === undefined) return createMachine(machineConfig(o));
+  const { jit, noReboot, timeoutMs, trace, log } = machineConfig(o);
+  return restoreMachine(o.restore, { jit, noReboot: o.given.has("--no-reboot") ? noReboot : undefined, timeoutMs, trace, log });
+}
+
+/** --save-at: a snapshot when the console first shows the pattern (and the machine paused there). */
+function saveWhenSeen(machine: Machine, save: NonNullable<CliOptions["saveAt"]>): void {
+  machine.console.waitFor(save.pattern, { timeout: Infinity, pause: true }).then(
+    async () => {
+      const bytes = await machine.snapshot();
+      await writeFile(save.file, bytes).catch((e: NodeJS.ErrnoException) => {
+        throw new HartvmError("io", `cannot write the snapshot to '${save.file}': ${e.code === "EISDIR" ? "it is a directory" : e.code === "ENOENT" ? "its directory does not exist" : e.message}`);
+      });
+      process.stderr.write(`\nhartvm: saved a snapshot to ${save.file} (${bytes.length} bytes)\n`);
+      if (save.exit) await machine.stop();
+    },
+    () => {}, // the machine stopped first
+  ).catch((e) => {
+    process.stderr.write(`hartvm: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    void machine.stop();
+  });
 }
 
 async function run(o: CliOptions): Promise<number> {
   if (o.dumpDtb !== undefined && o.bios === "none") throw new HartvmError("invalid-config", "--dump-dtb needs a Linux boot (the bare-metal boot has no device tree)");
-  const machine = await createMachine(machineConfig(o));
+  const machine = await openMachine(o);
   if (o.dumpDtb !== undefined) {
     await writeDeviceTree(o.dumpDtb, machine.deviceTree()!);
     await machine.stop();
@@ -49,14 +75,17 @@ async function run(o: CliOptions): Promise<number> {
   }
   if (o.kernel === undefined && process.stdin.isTTY) process.stderr.write("hartvm: booting the default guest; press Ctrl-A x to quit\n");
   machine.on("output", (bytes) => process.stdout.write(bytes));
-  const detach = attachStdin(machine);
+  if (o.saveAt) saveWhenSeen(machine, o.saveAt);
+  // A deterministic run takes piped input whole before it starts: when bytes arrive must not depend on the host.
+  if (o.deterministic && !process.stdin.isTTY) machine.console.write(await readAll(process.stdin));
+  const detach = o.deterministic && !process.stdin.isTTY ? () => {} : attachStdin(machine);
   try {
     machine.start();
     const exit = await machine.exited;
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
     if (exit.reason === "error") throw exit.error;
     if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.stats().jit ?? "off")}\n`);
-    return exit.status;
+    return exit.status === 0 && process.exitCode ? Number(process.exitCode) : exit.status;
   } finally {
     detach();
   }
@@ -70,6 +99,12 @@ async function writeDeviceTree(path: string, dtb: Uint8Array): Promise<void> {
     const why = code === "EISDIR" ? "it is a directory" : code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : (e as Error).message;
     throw new HartvmError("io", `cannot write the device tree to '${path}': ${why}`);
   }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** Terminal input to the guest console: raw mode on a TTY (Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A). */

@@ -28,7 +28,7 @@ beforeAll(async () => {
   hart = await Hart.create();
   // The core's own exports, from an instance of our own (heapBase is not part of Core's API).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-  const inst = await WebAssembly.instantiate(await coreModule(), { env: { memory, mmioRead: () => 0, mmioWrite: () => {} } });
+  const inst = await WebAssembly.instantiate(await coreModule(), { env: { memory, mmioRead: () => 0, mmioWrite: () => {}, pageIn: () => {} } });
   exported = new Map();
   // Layout constants are UPPER_CASE; the lower-case globals (pc, trapped, ...) are live state
   // the translation tier imports.
