@@ -7,6 +7,7 @@ import {
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 } from "./layout";
 import { configure, requestAttention, hartCount } from "./state";
 import { runAll, lastHart } from "./cpu";
@@ -27,7 +28,11 @@ export {
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 };
+
+// The debugger (host-ts/gdb/): breakpoints, stepping, held harts, CSRs and translation.
+export { debugSetBreakpoints, debugControl, debugTakeEvent, debugTranslate, debugCsr } from "./debug";
 
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";
