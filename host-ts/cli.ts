@@ -20,6 +20,10 @@ export interface CliOptions {
   jit?: number;
   jitStats: boolean;
   trace?: number;
+  /** gdb remote stub: where it listens (--gdb tcp:[HOST]:PORT, -s = tcp::1234). */
+  gdb?: { host: string; port: number };
+  /** -S: hold the machine before its first instruction until gdb resumes it. */
+  waitForDebugger: boolean;
   help: boolean;
   version: boolean;
 }
@@ -40,6 +44,9 @@ export const USAGE = `usage: hartvm [options]
                             before a block is compiled (0 = off)
   --jit-stats               print translation statistics on exit
   --trace N                 print the first N executed instructions
+  --gdb tcp:[HOST]:PORT     gdb remote stub (HOST empty = loopback only; PORT 0 = any free)
+  -s                        the same as --gdb tcp::1234
+  -S                        wait for gdb before the first instruction
   -h, --help | --version`;
 
 const MAX_HARTS = 8;
@@ -81,9 +88,17 @@ function parseDrive(text: string): DriveSpec {
   return drive;
 }
 
+/** QEMU's -gdb device: tcp:[HOST]:PORT (none = no stub). */
+function parseGdb(text: string): { host: string; port: number } | undefined {
+  if (text === "none") return undefined;
+  const m = /^tcp:([^:]*):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb takes tcp:[HOST]:PORT (e.g. tcp::1234), got '${text}'`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, help: false, version: false };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, waitForDebugger: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -127,11 +142,15 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
       }
       case "--jit-stats": o.jitStats = true; break;
       case "--trace": o.trace = parseInteger("--trace", value(), 1, 1e9); break;
+      case "--gdb": case "-gdb": o.gdb = parseGdb(value()); break;
+      case "-s": o.gdb = { host: "", port: 1234 }; break;
+      case "-S": o.waitForDebugger = true; break;
       case "-h": case "--help": o.help = true; break;
       case "--version": o.version = true; break;
       default:
         throw new UsageError(arg.startsWith("-") ? `unknown flag '${arg}' (try --help)` : `unexpected argument '${arg}' (try --help)`);
     }
   }
+  if (o.waitForDebugger && !o.gdb) throw new UsageError("-S waits for a debugger: add --gdb tcp::PORT or -s");
   return o;
 }

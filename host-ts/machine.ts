@@ -92,6 +92,11 @@ export class Machine {
   private rtcTimer: ReturnType<typeof setTimeout> | null = null;
   /** The device tree the last boot used (for --dump-dtb). */
   dtb: Uint8Array | null = null;
+  /**
+   * gdb stub hook (host-ts/gdb/machine-target.ts): asked before every slice; null runs on,
+   * a promise holds the machine (guest time stands still) until it settles, maybe with an exit.
+   */
+  debugGate: (() => Promise<ExitInfo | null> | null) | null = null;
 
   private constructor(core: Core, board: VirtBoard, private readonly opts: MachineOptions) {
     this.core = core;
@@ -324,10 +329,20 @@ export class Machine {
   async run(opts: RunOptions = {}): Promise<ExitInfo> {
     this.startMs = now() - Number(this.core.mtime) / TICKS_PER_MS;
     let lastYield = now();
-    const deadline = opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Infinity;
+    let deadline = opts.timeoutMs !== undefined ? now() + opts.timeoutMs : Infinity;
     let traced = 0;
     try {
       for (;;) {
+        const held = this.debugGate?.(); // gdb stub: held while the debugger has the machine stopped
+        if (held) {
+          const since = now();
+          const end = await held;
+          if (end) return end;
+          const pause = now() - since; // neither guest time nor --timeout counts the pause
+          this.startMs += pause;
+          deadline += pause;
+          lastYield = now();
+        }
         let exit: ExitInfo | null;
         if (opts.trace && traced < opts.trace) {
           this.traceLine(opts.traceOut ?? (() => {}));

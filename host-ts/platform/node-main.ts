@@ -7,6 +7,7 @@ import { parseElf, ImageError, isElf } from "../../images/elf.js";
 import { parseKernel } from "../../images/linux.js";
 import { readCoreWasm, readUserFile, defaultGuest } from "./node.js";
 import { openFileBlockBackend } from "./node-block.js";
+import { startGdbServer } from "./node-gdb.js";
 import type { BlockBackend } from "../../devices/virtio/block-backend.js";
 
 const CTRL_A = 0x01;
@@ -88,6 +89,7 @@ async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
     return 0;
   }
 
+  const gdb = o.gdb ? await startGdbServer(machine, { ...o.gdb, waitForDebugger: o.waitForDebugger, log: (line) => process.stderr.write(`hartvm: ${line}\n`) }) : null;
   const stopInput = attachStdin(machine);
   try {
     const exit = await machine.run({
@@ -97,6 +99,7 @@ async function boot(o: CliOptions, disks: BlockBackend[]): Promise<number> {
     });
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
     if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.core.jit?.stats ?? "off")}\n`);
+    await gdb?.close(exit.status); // gdb learns the exit code before the process ends
     return exit.status;
   } finally {
     stopInput();
