@@ -95,8 +95,10 @@ export function debugStepFirst(): i32 {
   const h = stepHart;
   if (h < 0) return -1;
   if (!stepOne(<u32>h)) return -1;
+  // The step is done: the hart is free again (the run ends here, with the step's stop).
   stepHart = -1;
-  heldHarts |= <u32>1 << <u32>h; // what remains of this run() must not move it on
+  heldHarts &= ~(<u32>1 << <u32>h);
+  debugControlled = heldHarts != 0;
   pendingEvent = h | (EVENT_STEP << 8);
   requestStop(REASON_DEBUG);
   return h;
@@ -175,7 +177,8 @@ export function debugSetBreakpoints(count: u32): u32 {
 /**
  * What the next run() calls do: harts in `held` (bit per hart) do not run, hart `step`
  * (-1: none) runs exactly one instruction first; `flags` bit 0 lets that step take a
- * pending interrupt. The stepping hart is held from the rest of those runs.
+ * pending interrupt. The stepping hart is held until its step is done (it may have to
+ * wait for an interrupt while the others run).
  */
 export function debugControl(held: u32, step: i32, flags: u32): void {
   stepHart = step >= 0 && <u32>step < hartCount ? step : -1;
