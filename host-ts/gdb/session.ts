@@ -295,8 +295,9 @@ export class GdbSession {
     // c[addr], s[addr], Csig[;addr], Ssig[;addr]: the signal means nothing to a bare machine.
     let addrText = text.slice(1);
     if (text[0] === "C" || text[0] === "S") {
-      const semi = addrText.indexOf(";");
-      addrText = semi < 0 ? "" : addrText.slice(semi + 1);
+      const m = /^[0-9a-fA-F]{2}(?:;(.*))?$/.exec(addrText);
+      if (!m) return E_INVAL;
+      addrText = m[1] ?? "";
     }
     const step = text[0] === "s" || text[0] === "S";
     const hart = this.cHart >= 0 ? this.cHart : this.gHart;
