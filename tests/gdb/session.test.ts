@@ -91,6 +91,12 @@ describe("gdb session", () => {
     expect(fromLeHex(await c.cmd(`p${(65 + 4096).toString(16)}`))).toBe(3n); // priv: M
     expect(await c.cmd(`P${(65 + 4096).toString(16)}=${leHex(2n)}`)).toMatch(/^E/); // no such privilege
     expect(await c.cmd("p1000")).toMatch(/^E/);
+    // jal x0, +4 writes its link to x0's slot; x0 still reads zero after it.
+    expect(await c.cmd("M80008000,4:6f004000")).toBe("OK");
+    expect(await c.cmd(`P${REG_PC.toString(16)}=${leHex(0x8000_8000n)}`)).toBe("OK");
+    expect(await c.cmd("vCont;s:1")).toMatch(/^T05thread:1;20:0480008000000000;/);
+    expect(await c.cmd("p0")).toBe(leHex(0n));
+    expect((await c.cmd("g")).slice(0, 16)).toBe(leHex(0n));
     const all = await c.cmd("g");
     expect(await c.cmd("G" + all)).toBe("OK");
     expect(await c.cmd("G" + all.slice(2))).toMatch(/^E/);
@@ -206,6 +212,18 @@ describe("gdb session", () => {
     expect(fromLeHex(await c.cmd("p20"))).toBe(0x8000_0004n); // csrr t0, mhartid done
     expect(await c.cmd("Hg2")).toBe("OK");
     expect(fromLeHex(await c.cmd("p20"))).toBe(tick);
+    // Thread 1 alone runs for a while (scheduler locking); thread 2 does not move meanwhile.
+    expect(await c.cmd(`z0,${tick.toString(16)},2`)).toBe("OK");
+    const ticks1 = `m${(sym("ticks") + 8n).toString(16)},8`;
+    const ticksBefore = await c.cmd(ticks1);
+    c.send("vCont;c:1");
+    await new Promise((r) => setTimeout(r, 300));
+    c.session.receive(Uint8Array.of(0x03));
+    expect(await c.next()).toMatch(/^T02thread:1;/);
+    expect(await c.cmd(ticks1)).toBe(ticksBefore);
+    expect(await c.cmd("Hg2")).toBe("OK");
+    expect(fromLeHex(await c.cmd("p20"))).toBe(tick);
+    expect(fromLeHex(await c.cmd(`m${sym("spins").toString(16)},8`))).toBeGreaterThan(1000n);
     c.send("k");
   }, T);
 
@@ -239,6 +257,19 @@ describe("gdb session", () => {
     await new Promise((r) => setTimeout(r, 50));
     while (c.pending() > 0) await c.next();
     expect(await c.cmd("qC")).toMatch(/^QC/);
+    c.send("k");
+  }, T);
+
+  it("guest time stands still while the debugger holds the machine", async () => {
+    const { client: c } = await rig();
+    const TIME = (65 + 0xc01).toString(16);
+    expect(await c.cmd("vCont;s:1")).toMatch(/^T05/);
+    const before = fromLeHex(await c.cmd(`p${TIME}`));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await c.cmd("vCont;s:1")).toMatch(/^T05/);
+    const after = fromLeHex(await c.cmd(`p${TIME}`));
+    // 10 MHz: the 600 ms pause would be 6,000,000 ticks; the steps themselves take far less.
+    expect(after - before).toBeLessThan(2_000_000n);
     c.send("k");
   }, T);
 
