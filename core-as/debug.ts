@@ -14,7 +14,7 @@ import {
   DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX, REASON_DEBUG, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
 } from "./layout";
 import {
-  pc, npc, setPc, setNpc, trapped, setTrapped, setInsnBits, hartIndex, hartCount, inRam, ramHost, PRIV_M,
+  pc, npc, setPc, setNpc, trapped, setTrapped, hartIndex, hartCount, inRam, ramHost, PRIV_M,
 } from "./state";
 import { requestStop } from "./env";
 import { loadHart, saveHart, slotOf } from "./hart";
@@ -24,7 +24,7 @@ import { pendingInterrupts, takePendingInterrupt } from "./trap";
 import { csrRead, csrWrite, csrValue } from "./csr";
 import { startSlice, closeSlice, retireOne } from "./counters";
 import { decode32, decode16, dImm } from "./gen/decode";
-import { execute } from "./gen/dispatch";
+import { jitExecute } from "./jit-helpers";
 import { expandCompressed } from "./rvc";
 
 /** How many breakpoints the table holds; 0 keeps both hooks to one compare. */
@@ -146,10 +146,9 @@ function executeOne(): void {
       length = 2;
     }
     const op = word != 0 ? decode32(word) : 0;
-    const imm: i64 = op != 0 ? <i64><i32>dImm : 0;
     setNpc(pc + length);
-    setInsnBits(key);
-    execute(op, word, imm, key);
+    // The interpreter's semantics, through the one non-inlined copy of its dispatch.
+    jitExecute(op, word, op != 0 ? <i32>dImm : 0, key);
   }
   if (trapped) {
     // A trapping instruction does not retire; the handler's address is the new pc.

@@ -3,6 +3,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { GdbSession } from "../gdb/session.js";
 import { MachineDebugTarget, type DebuggableMachine } from "../gdb/machine-target.js";
+import { UsageError } from "../cli.js";
 
 export interface GdbServerOptions {
   /** Interface to listen on ("" = loopback only; QEMU would listen on all of them). */
@@ -48,8 +49,8 @@ export async function startGdbServer(machine: DebuggableMachine, opts: GdbServer
 
   const host = opts.host === "" ? "127.0.0.1" : opts.host;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, host, () => { server.off("error", reject); resolve(); });
+    server.once("error", (e) => reject(new UsageError(`--gdb tcp:${host}:${opts.port}: ${e.message}`)));
+    server.listen(opts.port, host, () => { server.removeAllListeners("error"); resolve(); });
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

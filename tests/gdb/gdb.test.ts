@@ -31,17 +31,18 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /**
- * Runs hartvm held at its first instruction with a gdb stub on a free port, and gdb-multiarch
- * in batch mode with `commands` after `target remote`. When gdb prints `interruptAfter`, it
- * gets SIGINT a second later (the user's Ctrl-C).
+ * Runs hartvm with a gdb stub on a free port (held at its first instruction unless
+ * `running`), then gdb-multiarch in batch mode once per command list, each after `target
+ * remote`. When gdb prints `interruptAfter`, it gets SIGINT a second later (the user's Ctrl-C).
  */
-async function debug(commands: string[], opts: { harts?: number; interruptAfter?: string } = {}): Promise<Session> {
-  const vm = spawn(process.execPath, [cli, "--bios", "none", "--kernel", prog, "-S", "--gdb", "tcp::0", "--smp", String(opts.harts ?? 1), "--timeout", "90"], {
-    cwd: root, stdio: ["ignore", "pipe", "pipe"],
-  });
+async function debug(commands: string[] | string[][], opts: { harts?: number; interruptAfter?: string; running?: boolean } = {}): Promise<Session> {
+  const argv = [cli, "--bios", "none", "--kernel", prog, "--gdb", "tcp::0", "--smp", String(opts.harts ?? 1), "--timeout", "90"];
+  if (!opts.running) argv.push("-S");
+  const vm = spawn(process.execPath, argv, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   vm.stderr!.setEncoding("utf8");
   vm.stdout!.resume();
+  const killer = setTimeout(() => vm.kill("SIGKILL"), T - 10_000);
   const port = await new Promise<number>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`no gdb stub announced:\n${stderr}`)), 20_000);
     vm.stderr!.on("data", (d: string) => {
@@ -51,27 +52,30 @@ async function debug(commands: string[], opts: { harts?: number; interruptAfter?
     });
     vm.once("exit", () => { clearTimeout(timer); rej(new Error(`hartvm exited early:\n${stderr}`)); });
   });
-  const args = ["-nx", "-batch", prog, "-ex", "set confirm off", "-ex", "set pagination off", "-ex", `target remote 127.0.0.1:${port}`];
-  for (const c of commands) args.push("-ex", c);
-  const gdb = spawn(GDB, args, { cwd: here, stdio: ["ignore", "pipe", "pipe"] });
+  const lists = typeof commands[0] === "string" ? [commands as string[]] : (commands as string[][]);
   let out = "";
-  let interrupted = false;
-  const collect = (d: Buffer) => {
-    out += d.toString("utf8");
-    if (opts.interruptAfter && !interrupted && out.includes(opts.interruptAfter)) {
-      interrupted = true;
-      setTimeout(() => gdb.kill("SIGINT"), 1000);
-    }
-  };
-  gdb.stdout!.on("data", collect);
-  gdb.stderr!.on("data", collect);
-  const killer = setTimeout(() => { gdb.kill("SIGKILL"); vm.kill("SIGKILL"); }, T - 10_000);
-  await exited(gdb);
-  // gdb is gone: the stub has reported the exit (or the debugger left); hartvm ends on its own.
-  const vmKiller = setTimeout(() => vm.kill("SIGKILL"), 20_000);
+  for (const list of lists) {
+    const args = ["-nx", "-batch", prog, "-ex", "set confirm off", "-ex", "set pagination off", "-ex", `target remote 127.0.0.1:${port}`];
+    for (const c of list) args.push("-ex", c);
+    const gdb = spawn(GDB, args, { cwd: here, stdio: ["ignore", "pipe", "pipe"] });
+    let interrupted = false;
+    const collect = (d: Buffer) => {
+      out += d.toString("utf8");
+      if (opts.interruptAfter && !interrupted && out.includes(opts.interruptAfter)) {
+        interrupted = true;
+        setTimeout(() => gdb.kill("SIGINT"), 1000);
+      }
+    };
+    gdb.stdout!.on("data", collect);
+    gdb.stderr!.on("data", collect);
+    const gdbKiller = setTimeout(() => gdb.kill("SIGKILL"), T - 20_000);
+    await exited(gdb);
+    clearTimeout(gdbKiller);
+    out += "\n=== gdb exited ===\n";
+  }
+  // The stub has reported the exit (or the debugger left); hartvm ends on its own.
   const status = await exited(vm);
   clearTimeout(killer);
-  clearTimeout(vmKiller);
   return { gdb: out, status, stderr };
 }
 
@@ -213,6 +217,21 @@ describe("gdb-multiarch on the hartvm gdb stub", () => {
     expect(s.gdb, ctx).toMatch(/Switching to thread 1 \(Thread 1\)/);
     expect(v.get("T1_HARTID"), ctx).toBe("0");
     expect(v.get("T2_HARTID"), ctx).toBe("1");
+    expect(s.gdb, ctx).toMatch(/exited with code 0305\]/);
+    expect(s.status, ctx).toBe(197);
+  }, T);
+
+  it("attaches to a running machine (which stops), detaches (it runs on), and attaches again", async () => {
+    const s = await debug([
+      ["info threads", 'printf "SPINS1=%lu\\n", spins', "detach"],
+      ['printf "SPINS2=%lu\\n", spins', "bt 1", "set var release = 1", "continue"],
+    ], { running: true });
+    const v = printed(s.gdb);
+    const ctx = `--- gdb ---\n${s.gdb}\n--- hartvm ---\n${s.stderr}`;
+    expect(s.gdb, ctx).toMatch(/\* 1\s+Thread 1 \(hart 0, M-mode, running\)/);
+    expect(s.gdb, ctx).toMatch(/\[Inferior 1 \(Remote target\) detached\]/);
+    expect(BigInt(v.get("SPINS2")!) > BigInt(v.get("SPINS1")!), ctx).toBe(true); // it ran between the sessions
+    expect(s.gdb, ctx).toMatch(/#0\s+.*spin \(\) at src\/prog\.c/);
     expect(s.gdb, ctx).toMatch(/exited with code 0305\]/);
     expect(s.status, ctx).toBe(197);
   }, T);
