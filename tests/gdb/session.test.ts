@@ -126,6 +126,30 @@ describe("gdb session", () => {
     c.send("k");
   }, T);
 
+  it("memory goes through the selected hart's current translation (Sv39 in S-mode), page by page", async () => {
+    const { client: c, sym } = await rig();
+    const pte = (pa: bigint, flags: bigint) => leHex(((pa >> 12n) << 10n) | flags);
+    const root = 0x8010_0000n, l1 = 0x8010_1000n, l0 = 0x8010_2000n;
+    const table = sym("table");
+    // va 0x4000_0000 -> table's page (read-only, A set); va 0x4000_1000 unmapped.
+    expect(await c.cmd(`M${(root + 8n).toString(16)},8:${pte(l1, 1n)}`)).toBe("OK");
+    expect(await c.cmd(`M${l1.toString(16)},8:${pte(l0, 1n)}`)).toBe("OK");
+    expect(await c.cmd(`M${l0.toString(16)},8:${pte(table & ~0xfffn, 0x43n)}`)).toBe("OK");
+    const va = 0x4000_0000n + (table & 0xfffn);
+    expect(await c.cmd(`m${va.toString(16)},8`)).toMatch(/^E/); // M-mode: physical, nothing there
+    expect(await c.cmd(`P${(65 + 0x180).toString(16)}=${leHex((8n << 60n) | (root >> 12n))}`)).toBe("OK");
+    expect(await c.cmd(`m${va.toString(16)},8`)).toMatch(/^E/); // satp does not apply to M-mode
+    expect(await c.cmd(`P${(65 + 4096).toString(16)}=${leHex(1n)}`)).toBe("OK"); // now S-mode
+    expect(await c.cmd(`m${va.toString(16)},8`)).toBe(leHex(3n, 4) + leHex(1n, 4));
+    expect(await c.cmd("m40000ffc,8")).toHaveLength(8); // four bytes, then the unmapped page
+    expect(await c.cmd("m40001000,4")).toMatch(/^E/);
+    // Writes follow the mapping too (the page's missing W does not stop a debugger).
+    expect(await c.cmd(`M${va.toString(16)},4:07000000`)).toBe("OK");
+    expect(await c.cmd(`P${(65 + 4096).toString(16)}=${leHex(3n)}`)).toBe("OK");
+    expect(await c.cmd(`m${table.toString(16)},4`)).toBe("07000000");
+    c.send("k");
+  }, T);
+
   it("breakpoints (Z0/Z1) stop before the instruction and say which kind; the guest reads its own code unchanged", async () => {
     const { client: c, sym, run } = await rig();
     await c.cmd("qSupported:swbreak+;hwbreak+");
