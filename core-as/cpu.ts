@@ -19,6 +19,7 @@ import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { jitProbe, jitChain, jitThreshold } from "./jit";
+import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 const HASH: u32 = 0x9e37_79b1;
 
@@ -87,6 +88,7 @@ function runHart(budget: i32): void {
         codeHost = host & ~0xfff;
         codeValid = true;
       } else {
+        if (debugBreakAt(pc)) break; // DEBUG: breakpoint pages never enter the TLB, so they all come here
         raw = fetchSlow(pc);
         if (trapped) {
           trappedInstruction();
@@ -152,10 +154,15 @@ export function loadLastHart(): void { lastHart = load<u32>(SH_LAST_HART) % hart
 /** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
 export function runAll(budget: i32): i32 {
   clearStop();
+  if (debugControlled) { // DEBUG: a pending single step goes first, alone
+    const stepped = debugStepFirst();
+    if (stepped >= 0) { lastHart = stepped; return stopReason; }
+  }
   let idle = true;
   const first = lastHart + 1;
   for (let i: u32 = 0; i < hartCount; i++) {
     const h = (first + i) % hartCount;
+    if (debugControlled && debugHolds(h)) continue; // DEBUG: held by the debugger
     lastHart = h;
     loadHart(h);
     const state = load<u64>(S_RUNSTATE);

@@ -8,6 +8,7 @@ import {
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 } from "./layout";
 import { configure, requestAttention, hartCount, setLazyRam } from "./state";
 import { runAll, lastHart, saveLastHart, loadLastHart } from "./cpu";
@@ -28,7 +29,11 @@ export {
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 };
+
+// The debugger (host-ts/gdb/): breakpoints, stepping, held harts, CSRs and translation.
+export { debugSetBreakpoints, debugControl, debugTakeEvent, debugTranslate, debugCsr } from "./debug";
 
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";

@@ -110,6 +110,12 @@ export const JIT_MAX_INSNS: i32 = 128;
 /** Which hart ran last (cpu.ts), so a restored machine goes on with the same hart order. */
 export const SH_LAST_HART: u32 = SHARED_END;
 export const SHARED_STATE_END: u32 = SH_LAST_HART + 8;
+
+/** The debugger's breakpoints (core-as/debug.ts): virtual addresses, one u64 each. */
+export const DEBUG_BREAKPOINTS: u32 = RAM_PRESENT + RAM_PRESENT_SIZE;
+export const DEBUG_BREAKPOINTS_MAX: u32 = 64;
+export const DEBUG_END: u32 = DEBUG_BREAKPOINTS + DEBUG_BREAKPOINTS_MAX * 8;
+
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;
 export const RAM_BASE: u64 = 0x8000_0000;
@@ -122,6 +128,7 @@ export const REASON_STOP: i32 = 3; // the host asked to stop (e.g. a device powe
 export const REASON_SBI: i32 = 4; // an SBI call for the host's firmware
 export const REASON_FATAL: i32 = 5;
 export const REASON_JIT: i32 = 6; // blocks are waiting to be translated
+export const REASON_DEBUG: i32 = 7; // a debugger breakpoint or single step (core-as/debug.ts)
 
 /** Hart run states. */
 export const RUN_ACTIVE: u64 = 0;

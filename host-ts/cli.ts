@@ -34,6 +34,10 @@ export interface CliOptions {
   saveAt?: { pattern: RegExp; file: string; exit: boolean };
   /** Time is the instruction count, entropy seeded (seed given or 0). */
   deterministic?: { seed: number };
+  /** gdb remote stub: where it listens (--gdb tcp:[HOST]:PORT, -s = tcp::1234). */
+  gdb?: { host: string; port: number };
+  /** -S: hold the machine before its first instruction until gdb resumes it. */
+  waitForDebugger: boolean;
   help: boolean;
   version: boolean;
   /** The flags given (by their long name), to refuse combinations that make no sense. */
@@ -60,6 +64,9 @@ export const USAGE = `usage: hartvm [options]
   --save-at REGEX FILE      save a snapshot when the console first prints REGEX, and go on
   --save-exit-at REGEX FILE the same, then exit
   --deterministic[=SEED]    time is the instruction count; entropy seeded; fixed RTC epoch
+  --gdb tcp:[HOST]:PORT     gdb remote stub (HOST empty = loopback only; PORT 0 = any free)
+  -s                        the same as --gdb tcp::1234
+  -S                        wait for gdb before the first instruction
   -h, --help | --version`;
 
 /** "256M", "1G", "65536K", "134217728" → bytes (a bare number is MiB, as QEMU's -m). */
@@ -87,9 +94,17 @@ function parseDrive(text: string): DriveSpec {
   return drive;
 }
 
+/** QEMU's -gdb device: tcp:[HOST]:PORT (none = no stub). */
+function parseGdb(text: string): { host: string; port: number } | undefined {
+  if (text === "none") return undefined;
+  const m = /^tcp:([^:]*):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`--gdb takes tcp:[HOST]:PORT (e.g. tcp::1234), got '${text}'`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, help: false, version: false, given: new Set() };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -153,6 +168,9 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
       case "--deterministic":
         o.deterministic = { seed: inline === undefined ? 0 : parseInteger("--deterministic", inline, 0, Number.MAX_SAFE_INTEGER) };
         break;
+      case "--gdb": case "-gdb": o.gdb = parseGdb(value()); break;
+      case "-s": o.gdb = { host: "", port: 1234 }; break;
+      case "-S": o.waitForDebugger = true; break;
       case "-h": case "--help": o.help = true; break;
       case "--version": o.version = true; break;
       default:
@@ -163,5 +181,6 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "-m", "--smp", "--drive", "--dtb", "--dump-dtb", "--deterministic"].find((f) => o.given.has(f));
     if (clash) throw new UsageError(`--restore continues the saved machine as it was; ${clash} cannot change it`);
   }
+  if (o.waitForDebugger && !o.gdb) throw new UsageError("-S waits for a debugger: add --gdb tcp::PORT or -s");
   return o;
 }

@@ -6,7 +6,7 @@ import { JitTier, type JitCoreExports, type JitOptions } from "./jit/tier.js";
 export const RAM_BASE = 0x8000_0000;
 
 /** REASON_* codes of run() (core-as/layout.ts). */
-export const Reason = { Budget: 0, Idle: 1, Htif: 2, Stop: 3, Sbi: 4, Fatal: 5 } as const;
+export const Reason = { Budget: 0, Idle: 1, Htif: 2, Stop: 3, Sbi: 4, Fatal: 5, Debug: 7 } as const;
 /** run() stopped so queued blocks get compiled; Core.run() handles it and reports Budget. */
 const REASON_JIT = 6;
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];
@@ -45,6 +45,11 @@ interface CoreExports {
   decodeOp(bits: number): number;
   jitInvalidate(offset: number, len: number): void;
   setLazyRamPaging(on: number): void;
+  debugSetBreakpoints(count: number): number;
+  debugControl(held: number, step: number, flags: number): void;
+  debugTakeEvent(): number;
+  debugTranslate(hart: number): number;
+  debugCsr(hart: number, csr: number, write: number): number;
   [name: string]: unknown;
 }
 
@@ -57,6 +62,7 @@ const LAYOUT_NAMES = [
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
   "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
   "RAM_PRESENT", "RAM_PRESENT_SIZE", "SH_LAST_HART", "SHARED_STATE_END",
+  "DEBUG_BREAKPOINTS", "DEBUG_BREAKPOINTS_MAX",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;
@@ -259,6 +265,42 @@ export class Core {
     this.write64(this.layout.SH_TOHOST, tohost);
     this.write64(this.layout.SH_FROMHOST, fromhost);
     this.flushTlbs();
+  }
+
+  // --- the debugger (core-as/debug.ts; used by host-ts/gdb/) ---
+
+  /** Makes `addrs` (virtual addresses) the breakpoints; returns how many the core holds. */
+  setBreakpoints(addrs: readonly bigint[]): number {
+    const n = Math.min(addrs.length, this.layout.DEBUG_BREAKPOINTS_MAX);
+    for (let i = 0; i < n; i++) this.write64(this.layout.DEBUG_BREAKPOINTS + 8 * i, addrs[i]);
+    return this.x.debugSetBreakpoints(n);
+  }
+  /**
+   * For the next run() calls: harts in the `held` mask stay still; hart `step` (-1: none)
+   * runs exactly one instruction first, taking a pending interrupt only if allowed.
+   */
+  debugControl(held: number, step: number, stepTakesInterrupts = false): void {
+    this.x.debugControl(held >>> 0, step | 0, stepTakesInterrupts ? 1 : 0);
+  }
+  /** The breakpoint hit or step completed since the last call, if any. */
+  takeDebugEvent(): { hart: number; cause: "breakpoint" | "step" } | null {
+    const e = this.x.debugTakeEvent();
+    if (e < 0) return null;
+    return { hart: e & 0xff, cause: e >> 8 === 1 ? "breakpoint" : "step" };
+  }
+  /** The physical address hart h reaches at `va` now (no side effects, permissions ignored), or null. */
+  translate(h: number, va: bigint): bigint | null {
+    this.write64(this.layout.SH_SCRATCH, va);
+    return this.x.debugTranslate(h) ? this.read64(this.layout.SH_SCRATCH) : null;
+  }
+  /** CSR `csr` of hart h through the core's CSR logic, or null when it does not exist. */
+  readCsr(h: number, csr: number): bigint | null {
+    return this.x.debugCsr(h, csr, 0) ? this.read64(this.layout.SH_SCRATCH) : null;
+  }
+  /** Writes a CSR of hart h as the core's CSR logic does; false if absent or read-only. */
+  writeCsr(h: number, csr: number, v: bigint): boolean {
+    this.write64(this.layout.SH_SCRATCH, v);
+    return this.x.debugCsr(h, csr, 1) !== 0;
   }
 
   /** Declares the MMIO windows the host serves; accesses elsewhere are access faults. */

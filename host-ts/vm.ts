@@ -100,6 +100,12 @@ export class Vm {
   runningMs = 0;
   /** The device tree the last boot used. */
   dtb: Uint8Array | null = null;
+  /**
+   * The gdb stub's gate (host-ts/gdb/machine-target.ts), asked before every slice: null runs
+   * on; a promise holds the machine (guest time and the timeout stand still) until it
+   * settles, maybe with an exit.
+   */
+  debugGate: (() => Promise<ExitInfo | null> | null) | null = null;
 
   private constructor(core: Core, board: VirtBoard, clock: GuestClock, private readonly entropy: Entropy, private readonly opts: VmOptions) {
     this.core = core;
@@ -331,13 +337,22 @@ export class Vm {
    */
   async run(opts: RunOptions = {}): Promise<ExitInfo | "paused"> {
     this.clock.resume(this.core.mtime);
-    const started = now();
-    const runningBefore = this.runningMs;
+    let started = now();
+    let runningBefore = this.runningMs;
     let lastYield = started;
     try {
       for (;;) {
         if (this.requestedExit) return this.requestedExit;
         if (opts.pauseRequested?.()) return "paused";
+        const held = this.debugGate?.();
+        if (held) {
+          runningBefore += now() - started;
+          const end = await held;
+          if (end) return end;
+          this.clock.resume(this.core.mtime); // the hold is not guest time
+          started = lastYield = now();
+          continue;
+        }
         let exit: ExitInfo | null;
         if (opts.trace && this.traced < opts.trace) {
           traceLine(this.core, opts.traceOut ?? (() => {}));

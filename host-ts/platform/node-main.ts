@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { parseCommandLine, USAGE, type CliOptions } from "../cli.js";
 import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
+import { startGdbServer } from "./node-gdb.js";
 
 const CTRL_A = 0x01;
 
@@ -76,6 +77,7 @@ async function run(o: CliOptions): Promise<number> {
   if (o.kernel === undefined && process.stdin.isTTY) process.stderr.write("hartvm: booting the default guest; press Ctrl-A x to quit\n");
   machine.on("output", (bytes) => process.stdout.write(bytes));
   if (o.saveAt) saveWhenSeen(machine, o.saveAt);
+  const gdb = o.gdb ? await startGdbServer(machine.engine, { ...o.gdb, waitForDebugger: o.waitForDebugger, log: (line) => process.stderr.write(`hartvm: ${line}\n`) }) : null;
   // A deterministic run takes piped input whole before it starts: when bytes arrive must not depend on the host.
   if (o.deterministic && !process.stdin.isTTY) machine.console.write(await readAll(process.stdin));
   const detach = o.deterministic && !process.stdin.isTTY ? () => {} : attachStdin(machine);
@@ -85,6 +87,7 @@ async function run(o: CliOptions): Promise<number> {
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
     if (exit.reason === "error") throw exit.error;
     if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.stats().jit ?? "off")}\n`);
+    await gdb?.close(exit.status); // gdb learns the exit code before the process ends
     return exit.status === 0 && process.exitCode ? Number(process.exitCode) : exit.status;
   } finally {
     detach();

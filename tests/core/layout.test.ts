@@ -54,6 +54,7 @@ describe("layout", () => {
     expect(HostReason).toEqual({
       Budget: source.get("REASON_BUDGET"), Idle: source.get("REASON_IDLE"), Htif: source.get("REASON_HTIF"),
       Stop: source.get("REASON_STOP"), Sbi: source.get("REASON_SBI"), Fatal: source.get("REASON_FATAL"),
+      Debug: source.get("REASON_DEBUG"),
     });
     expect(HostRunState).toEqual({ Active: source.get("RUN_ACTIVE"), Wfi: source.get("RUN_WFI"), Stopped: source.get("RUN_STOPPED") });
   });
