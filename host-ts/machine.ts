@@ -290,6 +290,7 @@ export class Machine {
     this.syncTime();
     this.pumpInput();
     const reason = this.core.run(budget);
+    for (const v of this.board.virtio) v.continueDeferred(); // device work is bounded per step (issue 10)
     this.flushOutput();
     if (this.requestedExit) return this.requestedExit;
     if (this.rebootRequested) {
@@ -309,6 +310,7 @@ export class Machine {
         return this.requestedExit;
       case Reason.Idle: {
         if (this.input.length > 0 && this.board.uart.listening() && this.board.uart.rxSpace() > 0) return null;
+        if (this.board.virtio.some((v) => v.hasDeferredWork())) return null; // no sleeping while a device works
         const deadline = this.core.nextTimerDeadline();
         const waitMs = Math.min(50, Math.max(0, (deadline - Number(this.core.mtime)) / TICKS_PER_MS));
         if (waitMs > 0) await this.sleeper.sleep(waitMs);
