@@ -101,7 +101,11 @@ export interface RingFeatures {
   eventIdx: boolean;
 }
 
+/** A 64-bit guest address from its halves (above 2^53 it is inexact, and no view accepts it). */
 const toAddr = (lo: number, hi: number): number => (hi >>> 0) * 0x1_0000_0000 + (lo >>> 0);
+/** The same address in hex, exactly, for log lines. */
+const hexAddr = (lo: number, hi: number): string =>
+  "0x" + (hi >>> 0 ? (hi >>> 0).toString(16) + (lo >>> 0).toString(16).padStart(8, "0") : (lo >>> 0).toString(16));
 
 const le = (v: Uint8Array): DataView => new DataView(v.buffer, v.byteOffset, v.byteLength);
 
@@ -211,9 +215,8 @@ export class Virtqueue {
   }
 
   private ring(what: string, lo: number, hi: number, len: number): DataView {
-    const addr = toAddr(lo, hi);
-    const v = this.ram.view(addr, len);
-    if (!v) throw this.error(`${what} at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+    const v = this.ram.view(toAddr(lo, hi), len);
+    if (!v) throw this.error(`${what} at ${hexAddr(lo, hi)} (+${len}) is outside guest RAM`);
     return le(v);
   }
 
@@ -239,7 +242,9 @@ export class Virtqueue {
       if (++count > tableSize) throw this.error(`descriptor chain from head ${head} loops (more than ${tableSize} descriptors)`);
       if (++chain.descriptors > limit) throw this.error(`descriptor chain from head ${head} is longer than ${limit} descriptors`);
       const o = 16 * i;
-      const addr = toAddr(table.getUint32(o, true), table.getUint32(o + 4, true));
+      const lo = table.getUint32(o, true);
+      const hi = table.getUint32(o + 4, true);
+      const addr = toAddr(lo, hi);
       const len = table.getUint32(o + 8, true);
       const flags = table.getUint16(o + 12, true);
       const next = table.getUint16(o + 14, true);
@@ -249,7 +254,7 @@ export class Virtqueue {
         if (flags & VIRTQ_DESC_F_NEXT) throw this.error(`${where}: indirect descriptor with NEXT set`);
         if (len === 0 || len % 16 !== 0) throw this.error(`${where}: indirect table length ${len} is not a non-zero multiple of 16`);
         const t = this.ram.view(addr, len);
-        if (!t) throw this.error(`${where}: indirect table at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+        if (!t) throw this.error(`${where}: indirect table at ${hexAddr(lo, hi)} (+${len}) is outside guest RAM`);
         table = le(t);
         tableSize = len / 16;
         indirect = true;
@@ -259,7 +264,7 @@ export class Virtqueue {
       }
       if (len === 0) throw this.error(`${where}: zero-length buffer`);
       const buf = this.ram.view(addr, len);
-      if (!buf) throw this.error(`${where}: buffer at 0x${addr.toString(16)} (+${len}) is outside guest RAM`);
+      if (!buf) throw this.error(`${where}: buffer at ${hexAddr(lo, hi)} (+${len}) is outside guest RAM`);
       if (flags & VIRTQ_DESC_F_WRITE) {
         chain.writable.push(buf);
         chain.writableBytes += len;

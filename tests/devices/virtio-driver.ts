@@ -169,7 +169,7 @@ export class TestDriver {
   }
 
   /** Host steps (continueDeferred) while the device has deferred work; returns how many. */
-  settle(maxSteps = 1_000_000): number {
+  settle(maxSteps = 100_000): number {
     let steps = 0;
     while (this.dev.hasDeferredWork()) {
       if (++steps > maxSteps) throw new Error(`device still busy after ${maxSteps} host steps`);
