@@ -4,14 +4,14 @@
 // the queue, and the run loop continues it between core slices (VirtioMmio's
 // continueDeferred), so a deadline or an exit request is never more than one slice away.
 //
-// The numbers: on the reference machine (2 cores, Node 20) moving 256 KiB costs about
-// 0.05 ms reading a sparse or cached file, 0.2-0.3 ms of getRandomValues for virtio-rng,
-// and 0.1-0.2 ms writing to the page cache; a descriptor costs a ring walk and usually
-// one system call (a few µs), so 64 of them stay near 0.2 ms. One step of one device is
-// then well under a millisecond, and a guest that waits for its I/O in WFI still gets
-// the device's full speed, since an idle loop continues the work at once, step after step.
-// Linux's requests (up to seg_max = 254 segments, typically 4-512 KiB) mostly complete
-// within the notify that submits them.
+// The numbers: on the reference machine (2 shared cores, Node 20) one step of 256 KiB
+// costs a median 0.25 ms of CPU for virtio-rng (getRandomValues and a copy) and 0.6 ms
+// for virtio-blk reading a sparse file (tests/adversarial's flood programs, guest RAM
+// already touched); a descriptor costs a ring walk and usually one system call (a few
+// µs), so 64 of them stay near 0.2 ms. A guest that waits for its I/O in WFI still gets
+// the device's full speed, as the idle run loop continues the work step after step; a
+// guest that keeps the CPU busy gets 256 KiB per core slice. Linux's requests (at most
+// seg_max = 254 segments, typically 4-512 KiB) mostly complete within their notify.
 
 /** Bytes a device may move (to or from guest RAM) per host step. */
 export const STEP_BYTES = 256 * 1024;
