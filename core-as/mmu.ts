@@ -125,20 +125,24 @@ function translateChecked(va: u64, size: u64, acc: u32): bool {
 
 // --- physical access to RAM, the CLINT and host devices ---
 
+// Range checks are written as `pa - base <= len - size` (len >= size here), never as
+// `pa + size <= base + len`: at the top of the address space `pa + size` wraps to 0.
+
+/** Whether [pa, pa + size) lies inside one host device window. */
 function mmioMapped(pa: u64, size: u64): bool {
-  if (pa + size > 0x1_0000_0000) return false;
+  if (pa >= 0x1_0000_0000 || size > 0x1_0000_0000 - pa) return false; // device addresses are 32-bit
   const n = load<u32>(SH_MMIO_COUNT);
   for (let i: u32 = 0; i < n; i++) {
     const base = <u64>load<u32>(SH_MMIO_MAP + i * 8);
     const len = <u64>load<u32>(SH_MMIO_MAP + i * 8 + 4);
-    if (pa >= base && pa + size <= base + len) return true;
+    if (pa >= base && len >= size && pa - base <= len - size) return true;
   }
   return false;
 }
 
 // @ts-ignore: decorator
 @inline function isClint(pa: u64, size: u64): bool {
-  return pa >= CLINT_BASE && pa + size <= CLINT_BASE + CLINT_SIZE;
+  return pa >= CLINT_BASE && pa - CLINT_BASE <= CLINT_SIZE - size;
 }
 
 // @ts-ignore: decorator
@@ -205,8 +209,8 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
     // Check both pages first so a fault leaves memory untouched; a fault in the second
     // page reports where that part of the access starts (the page boundary).
     if (!translateChecked(va, 1, ACC_STORE)) return;
-    const secondPage = (va + size - 1) & ~(<u64>0xfff);
-    if (secondPage > va && !translateChecked(secondPage, 1, ACC_STORE)) return;
+    const secondPage = (va + size - 1) & ~(<u64>0xfff); // wraps to page 0 at the top
+    if (secondPage != (va & ~(<u64>0xfff)) && !translateChecked(secondPage, 1, ACC_STORE)) return;
     for (let i: u64 = 0; i < size; i++) {
       storeSlow(va + i, 1, v >> (i << 3));
       if (trapped) return;

@@ -14,7 +14,7 @@ import { traceLine } from "./trace.js";
 import { checkHarts, checkRamBytes, checkVirtioDevices } from "./limits.js";
 import type { BlockBackend } from "../devices/virtio/block-backend.js";
 import type { DeviceState, GuestRam } from "../devices/device.js";
-import type { VirtioDeviceModel } from "../devices/virtio/mmio.js";
+import type { VirtioDeviceModel, VirtioMmio } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
 import { RAM_BASE } from "./core.js";
@@ -107,9 +107,12 @@ export class Vm {
    */
   debugGate: (() => Promise<ExitInfo | null> | null) | null = null;
 
+  private readonly virtio: VirtioMmio[];
+
   private constructor(core: Core, board: VirtBoard, clock: GuestClock, private readonly entropy: Entropy, private readonly opts: VmOptions) {
     this.core = core;
     this.board = board;
+    this.virtio = board.virtio;
     this.clock = clock;
     this.ramBytes = opts.ramBytes;
   }
@@ -285,6 +288,8 @@ export class Vm {
     this.clock.fireDueAlarms();
     this.pumpInput();
     const reason = this.core.run(budget);
+    // Devices do a bounded amount of work per step (a guest may ask for gigabytes in one notify).
+    for (const v of this.virtio) v.continueDeferred();
     this.flushOutput();
     if (this.requestedExit) return this.requestedExit;
     if (this.rebootRequested) {
@@ -303,6 +308,7 @@ export class Vm {
         return this.requestedExit;
       case Reason.Idle: {
         if (this.input.length > 0 && this.board.uart.listening() && this.board.uart.rxSpace() > 0) return null;
+        if (this.virtio.some((v) => v.hasDeferredWork())) return null; // a device is still working for the guest
         if (this.clock instanceof InstructionClock && this.skipIdleTime(this.clock)) return null;
         const deadline = this.core.nextTimerDeadline();
         const ahead = deadline - Number(this.core.mtime);

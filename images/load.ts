@@ -16,5 +16,5 @@ export function loadBytes(ram: PhysicalRam, pa: bigint, data: Uint8Array, what: 
 }
 
 export function loadElf(ram: PhysicalRam, elf: ElfImage, name: string): void {
-  elf.segments.forEach((s, i) => loadBytes(ram, s.paddr, s.data, `${name} segment ${i}`, s.memsz));
+  for (const s of elf.segments) loadBytes(ram, s.paddr, s.data, `${name} segment ${s.header}`, s.memsz);
 }

@@ -2,10 +2,13 @@
 // 512-byte sectors. Writes to a read-only disk and accesses beyond the end (or not a
 // whole number of sectors) complete with IOERR; unknown request types with UNSUPP; a
 // request without its 16-byte header or status byte is a driver error (NEEDS_RESET).
+// IN and OUT data move in pieces within the host step's budget, so one request for
+// gigabytes spreads over many steps; its progress is a BlkJob on the queue.
 import type { DeviceState, Log } from "../device.js";
 import type { BlockBackend } from "./block-backend.js";
+import type { WorkBudget } from "./budget.js";
 import type { VirtioDeviceModel } from "./mmio.js";
-import { copyFromBuffers, copyToBuffers, sliceBuffers, VirtioError, type DescChain, type Virtqueue } from "./queue.js";
+import { budgetedSlice, copyFromBuffers, copyToBuffers, VirtioError, type DescChain, type Virtqueue } from "./queue.js";
 
 export const VIRTIO_ID_BLOCK = 2;
 
@@ -27,6 +30,21 @@ export const SECTOR_SIZE = 512;
 export const VIRTIO_BLK_ID_BYTES = 20;
 const HEADER_BYTES = 16;
 const CONFIG_BYTES = 60; // through the write-zeroes fields (all zero but the ones below)
+
+/** A request in progress (all numbers, saved with the queue). */
+interface BlkJob {
+  head: number;
+  type: number;
+  /** First sector (from the header; only used once checked against the capacity). */
+  sector: number;
+  /** Data bytes to move (IN: before the status byte; OUT: after the header). */
+  total: number;
+  /** Data bytes moved so far. */
+  done: number;
+  /** The status byte to write; OK until something fails. */
+  status: number;
+  [field: string]: number;
+}
 
 export interface VirtioBlkOptions {
   backend: BlockBackend;
@@ -81,9 +99,12 @@ export class VirtioBlk implements VirtioDeviceModel {
     return cfg;
   }
 
-  process(_queueIndex: number, queue: Virtqueue): void {
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
-      queue.push(chain, this.handle(chain));
+  process(_queueIndex: number, queue: Virtqueue, budget: WorkBudget): void {
+    for (;;) {
+      const cur = queue.current(budget, (chain) => this.begin(chain));
+      if (!cur || !this.advance(cur.chain, cur.job, budget)) return; // nothing left, or the budget is spent
+      copyToBuffers(cur.chain.writable, cur.chain.writableBytes - 1, Uint8Array.of(cur.job.status));
+      queue.complete(this.written(cur.chain, cur.job) + 1);
     }
   }
 
@@ -95,8 +116,8 @@ export class VirtioBlk implements VirtioDeviceModel {
 
   loadState(_state: DeviceState): void {}
 
-  /** Perform one request; returns the number of bytes written into the chain. */
-  private handle(chain: DescChain): number {
+  /** Read the header of a new request and decide what it needs. */
+  private begin(chain: DescChain): BlkJob {
     if (chain.readableBytes < HEADER_BYTES || chain.writableBytes < 1) {
       throw new VirtioError(`virtio-blk: request (head ${chain.head}) lacks its 16-byte header or status byte`);
     }
@@ -105,47 +126,79 @@ export class VirtioBlk implements VirtioDeviceModel {
     const dv = new DataView(hdr.buffer);
     const type = dv.getUint32(0, true);
     const sector = dv.getUint32(12, true) * 0x1_0000_0000 + dv.getUint32(8, true);
-    const dataIn = chain.writableBytes - 1; // bytes before the status byte
-    let status = VIRTIO_BLK_S_OK;
-    let written = 0;
+    const job: BlkJob = { head: chain.head, type, sector, total: 0, done: 0, status: VIRTIO_BLK_S_OK };
     switch (type) {
       case VIRTIO_BLK_T_IN:
-        if (!this.inRange(sector, dataIn)) status = VIRTIO_BLK_S_IOERR;
-        else if (this.io("read", () => {
-          let off = sector * SECTOR_SIZE;
-          for (const seg of sliceBuffers(chain.writable, 0, dataIn)) {
-            this.backend.read(off, seg);
-            off += seg.length;
-          }
-        })) written = dataIn;
-        else status = VIRTIO_BLK_S_IOERR;
+        job.total = chain.writableBytes - 1;
+        if (!this.inRange(sector, job.total)) job.status = VIRTIO_BLK_S_IOERR;
         break;
-      case VIRTIO_BLK_T_OUT: {
-        const len = chain.readableBytes - HEADER_BYTES;
-        if (this.readonly || !this.inRange(sector, len)) status = VIRTIO_BLK_S_IOERR;
-        else if (!this.io("write", () => {
-          let off = sector * SECTOR_SIZE;
-          for (const seg of sliceBuffers(chain.readable, HEADER_BYTES, chain.readableBytes)) {
-            this.backend.write(off, seg);
-            off += seg.length;
-          }
-        })) status = VIRTIO_BLK_S_IOERR;
+      case VIRTIO_BLK_T_OUT:
+        job.total = chain.readableBytes - HEADER_BYTES;
+        if (this.readonly || !this.inRange(sector, job.total)) job.status = VIRTIO_BLK_S_IOERR;
         break;
-      }
       case VIRTIO_BLK_T_FLUSH:
-        if (!this.io("flush", () => this.backend.flush())) status = VIRTIO_BLK_S_IOERR;
+      case VIRTIO_BLK_T_GET_ID:
         break;
-      case VIRTIO_BLK_T_GET_ID: {
-        const id = new Uint8Array(Math.min(VIRTIO_BLK_ID_BYTES, dataIn));
-        id.set(this.serial.subarray(0, id.length));
-        written = copyToBuffers(chain.writable, 0, id);
-        break;
-      }
       default:
-        status = VIRTIO_BLK_S_UNSUPP;
+        job.status = VIRTIO_BLK_S_UNSUPP;
     }
-    copyToBuffers(chain.writable, dataIn, Uint8Array.of(status));
-    return written + 1;
+    return job;
+  }
+
+  /** Move what the budget allows; true when the request is finished. */
+  private advance(chain: DescChain, job: BlkJob, budget: WorkBudget): boolean {
+    if (job.status !== VIRTIO_BLK_S_OK) return true;
+    switch (job.type) {
+      case VIRTIO_BLK_T_IN:
+        return this.transfer(job, budget, chain.writable, 0, "read", (off, seg) => this.backend.read(off, seg));
+      case VIRTIO_BLK_T_OUT:
+        return this.transfer(job, budget, chain.readable, HEADER_BYTES, "write", (off, seg) => this.backend.write(off, seg));
+      case VIRTIO_BLK_T_FLUSH:
+        if (budget.exhausted) return false;
+        budget.spendAll(); // an fsync may cost more than a step's worth of copying
+        if (!this.io("flush", () => this.backend.flush())) job.status = VIRTIO_BLK_S_IOERR;
+        return true;
+      case VIRTIO_BLK_T_GET_ID: {
+        const id = new Uint8Array(Math.min(VIRTIO_BLK_ID_BYTES, chain.writableBytes - 1));
+        id.set(this.serial.subarray(0, id.length));
+        job.done = copyToBuffers(chain.writable, 0, id);
+        budget.spend(id.length, 1);
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /** IN/OUT data from job.done on, within the budget: one backend call per buffer piece. */
+  private transfer(
+    job: BlkJob, budget: WorkBudget, bufs: Uint8Array[], skip: number, what: string,
+    op: (offset: number, seg: Uint8Array) => void,
+  ): boolean {
+    while (job.done < job.total) {
+      if (budget.exhausted) return false;
+      const { segs, bytes: n } = budgetedSlice(bufs, skip + job.done, skip + job.total, budget);
+      const ok = this.io(what, () => {
+        let off = job.sector * SECTOR_SIZE + job.done;
+        for (const seg of segs) {
+          op(off, seg);
+          off += seg.length;
+        }
+      });
+      budget.spend(n, segs.length);
+      if (!ok) {
+        job.status = VIRTIO_BLK_S_IOERR;
+        return true;
+      }
+      job.done += n;
+    }
+    return true;
+  }
+
+  /** Bytes written into the chain before the status byte. */
+  private written(chain: DescChain, job: BlkJob): number {
+    if (job.type === VIRTIO_BLK_T_GET_ID) return job.done;
+    if (job.type === VIRTIO_BLK_T_IN && job.status === VIRTIO_BLK_S_OK) return chain.writableBytes - 1;
+    return 0;
   }
 
   private inRange(sector: number, bytes: number): boolean {

@@ -4,10 +4,16 @@
 // required. When the driver breaks the protocol the transport sets DEVICE_NEEDS_RESET,
 // raises a configuration-change interrupt, logs one line and does nothing more with the
 // queues until the driver resets the device (Status = 0). No exception escapes.
+//
+// Work is bounded per host step (budget.ts): a notify does what is left of the step's
+// budget; whatever the guest asked beyond it waits, as plain data on the queues, for
+// continueDeferred(), which the run loop calls after every core slice (and it must not
+// let the machine idle while hasDeferredWork() is true).
 import type { Device, DeviceState, FdtContext, GuestRam, IrqLine, Log } from "../device.js";
 import { fdtName, fdtReg, requireIrq, stateBool, stateNumber } from "../device.js";
 import type { FdtNode } from "../../images/fdt.js";
-import { newQueueState, Virtqueue, VirtioError, type QueueState, type RingFeatures } from "./queue.js";
+import { newQueueState, Virtqueue, VirtioError, type Job, type QueueState, type RingFeatures } from "./queue.js";
+import { WorkBudget } from "./budget.js";
 
 export const VIRTIO_MMIO_MAGIC = 0x74726976; // "virt"
 export const VIRTIO_MMIO_VENDOR = 0x554d4551; // "QEMU"
@@ -76,11 +82,14 @@ export interface VirtioDeviceModel {
   /** Told the accepted features when the driver sets FEATURES_OK. */
   setDriverFeatures?(features: bigint): void;
   /**
-   * Handle the buffers the driver made available on a queue: pop() chains, push() them
-   * back. Throw VirtioError when the driver broke the protocol (the transport then
-   * sets DEVICE_NEEDS_RESET); any other exception is treated the same way.
+   * Handle the buffers the driver made available on a queue (queue.current() and
+   * complete(), or pop() and push()), spending the budget on the work done and stopping
+   * once it is exhausted: the transport calls again in a later step, and anything the
+   * device must remember in between lives in queue.state.job. Throw VirtioError when
+   * the driver broke the protocol (the transport then sets DEVICE_NEEDS_RESET); any
+   * other exception is treated the same way.
    */
-  process(queueIndex: number, queue: Virtqueue): void;
+  process(queueIndex: number, queue: Virtqueue, budget: WorkBudget): void;
   reset(): void;
   saveState(): DeviceState;
   loadState(state: DeviceState): void;
@@ -116,6 +125,8 @@ export class VirtioMmio implements Device {
   private irqLevel = false;
   private ringFeatures: RingFeatures = { indirect: false, eventIdx: false };
   private queues: Virtqueue[] = [];
+  /** What is left of this host step's work (refilled by continueDeferred). */
+  private readonly credit = new WorkBudget();
 
   constructor(opts: VirtioMmioOptions) {
     this.ram = opts.ram;
@@ -137,16 +148,38 @@ export class VirtioMmio implements Device {
     return this.status;
   }
 
-  /** Process a queue now (for device models whose work arrives from the host side). */
+  /**
+   * Process a queue now, within what is left of this step's budget (also for device
+   * models whose work arrives from the host side).
+   */
   processQueue(index: number): void {
-    if (!this.device || !(this.status & STATUS_DRIVER_OK) || this.status & STATUS_DEVICE_NEEDS_RESET) return;
+    if (!this.active()) return;
     const q = this.queues[index];
     if (!q || !q.state.ready) return;
     try {
-      this.device.process(index, q);
+      this.device!.process(index, q, this.credit);
+      q.state.pending = this.credit.exhausted; // it stopped for lack of budget: continue later
       if (q.shouldInterrupt()) this.raise(INT_USED_BUFFER);
     } catch (e) {
+      q.state.pending = false;
       this.fail(e);
+    }
+  }
+
+  /** Whether work the guest asked for waits for continueDeferred(). */
+  hasDeferredWork(): boolean {
+    return this.active() && this.queues.some((q) => q.state.ready && q.state.pending);
+  }
+
+  /**
+   * A new host step: refill the work budget and continue what earlier steps left. The
+   * run loop calls this after every core slice; one call costs at most one step's budget.
+   */
+  continueDeferred(): void {
+    this.credit.refill();
+    if (!this.active()) return;
+    for (let i = 0; i < this.queues.length && !this.credit.exhausted; i++) {
+      if (this.queues[i].state.pending) this.processQueue(i);
     }
   }
 
@@ -246,6 +279,8 @@ export class VirtioMmio implements Device {
           qs.usedIdx = 0;
           qs.signalledUsed = 0;
           qs.dirty = false;
+          qs.pending = false;
+          qs.job = null;
           qs.ready = true;
         } else {
           qs.ready = false;
@@ -295,7 +330,7 @@ export class VirtioMmio implements Device {
       queueSel: this.queueSel,
       interruptStatus: this.interruptStatus,
       configGeneration: this.configGeneration,
-      queues: this.queues.map((q) => ({ ...q.state })),
+      queues: this.queues.map((q) => ({ ...q.state, job: q.state.job ? { ...q.state.job } : null })),
       device: this.device ? this.device.saveState() : null,
     };
   }
@@ -330,10 +365,13 @@ export class VirtioMmio implements Device {
         usedIdx: stateNumber(r, "usedIdx") & 0xffff,
         signalledUsed: stateNumber(r, "signalledUsed") & 0xffff,
         dirty: stateBool(r, "dirty"),
+        pending: r.pending === undefined ? false : stateBool(r, "pending"),
+        job: jobOf(r.job, i),
       };
       if (st.ready && (st.num < 1 || st.num > sizes[i] || (st.num & (st.num - 1)) !== 0)) {
         throw new Error(`bad device state: queue ${i} size ${st.num}`);
       }
+      if (st.job && st.job.head >= st.num) throw new Error(`bad device state: queue ${i} job head ${st.job.head}`);
       return new Virtqueue(i, this.ram, st, this.ringFeatures);
     });
     if (this.device) {
@@ -357,6 +395,11 @@ export class VirtioMmio implements Device {
   }
 
   // ---- internals ----
+
+  /** A device that is running: DRIVER_OK, and not waiting for a reset. */
+  private active(): boolean {
+    return this.device !== null && (this.status & STATUS_DRIVER_OK) !== 0 && (this.status & STATUS_DEVICE_NEEDS_RESET) === 0;
+  }
 
   private resetTransport(): void {
     this.status = 0;
@@ -422,4 +465,15 @@ export class VirtioMmio implements Device {
       this.irq(level);
     }
   }
+}
+
+/** A saved Job: null, or an object of finite numbers with an integer head. */
+function jobOf(raw: unknown, queue: number): Job | null {
+  if (raw === undefined || raw === null) return null;
+  const bad = () => new Error(`bad device state: queue ${queue} job is not a record of numbers`);
+  if (typeof raw !== "object" || Array.isArray(raw)) throw bad();
+  const job = { ...(raw as Record<string, unknown>) };
+  if (!Object.values(job).every((v) => typeof v === "number" && Number.isFinite(v))) throw bad();
+  if (!Number.isInteger(job.head) || (job.head as number) < 0) throw bad();
+  return job as Job;
 }

@@ -52,6 +52,11 @@ const CASES: Record<string, Case> = {
     stderr: /machine 62, not RISC-V/,
   },
   "a segment outside RAM": { args: () => ["--bios", "none", "--kernel", file("outside.elf", elfWithSegmentsAt(0x4000_0000n))], stderr: /outside guest RAM/ },
+  "overlapping ELF segments": { args: () => ["--bios", "none", "--kernel", file("overlap.elf", elfWithOverlap())], stderr: /segments 0 and 1 overlap in memory at 0x/ },
+  "an ELF32 file": {
+    args: () => { const b = elfBytes().slice(0, 52); b[4] = 1; return ["--bios", "none", "--kernel", file("elf32.elf", b)]; },
+    stderr: /a 32-bit ELF \(ELFCLASS32\); hartvm runs RV64 and needs a 64-bit ELF/,
+  },
   "a missing kernel": { args: () => ["--bios", "none", "--kernel", join(dir, "nope.elf")], stderr: /kernel '.*nope.elf' does not exist/ },
   "a directory as the kernel": { args: () => ["--bios", "none", "--kernel", dir], stderr: /is a directory/ },
   "/dev/zero as the kernel": { args: () => ["--kernel", "/dev/zero"], stderr: /kernel '\/dev\/zero' is not a regular file/ },
@@ -145,6 +150,34 @@ function elfWithSegmentsAt(paddr: bigint): Uint8Array {
     const p = phoff + i * phentsize;
     if (dv.getUint32(p, true) === 1) dv.setBigUint64(p + 24, paddr, true);
   }
+  return bytes;
+}
+
+/** Two PT_LOAD segments where the second starts inside the first. */
+function elfWithOverlap(): Uint8Array {
+  const code = new Uint8Array(new Uint32Array([0x0000006f, 0x0000006f, 0x0000006f, 0x0000006f]).buffer);
+  const bytes = new Uint8Array(64 + 2 * 56 + code.length);
+  const dv = new DataView(bytes.buffer);
+  bytes.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  dv.setUint16(16, 2, true);
+  dv.setUint16(18, 243, true);
+  dv.setUint32(20, 1, true);
+  dv.setBigUint64(24, 0x8000_0000n, true);
+  dv.setBigUint64(32, 64n, true);
+  dv.setUint16(52, 64, true);
+  dv.setUint16(54, 56, true);
+  dv.setUint16(56, 2, true);
+  for (const [i, addr] of [[0, 0x8000_0000n], [1, 0x8000_0008n]] as const) {
+    const p = 64 + i * 56;
+    dv.setUint32(p, 1, true);
+    dv.setUint32(p + 4, 5, true);
+    dv.setBigUint64(p + 8, 176n, true);
+    dv.setBigUint64(p + 16, addr, true);
+    dv.setBigUint64(p + 24, addr, true);
+    dv.setBigUint64(p + 32, 16n, true);
+    dv.setBigUint64(p + 40, 16n, true);
+  }
+  bytes.set(code, 176);
   return bytes;
 }
 

@@ -162,8 +162,21 @@ export class TestDriver {
     this.u16(this.avail + 2, this.availIdx);
   }
 
+  /** QueueNotify, then host steps until the device has no deferred work (as the run loop does). */
   notify(queue = 0): void {
     this.w(REG.QueueNotify, queue);
+    this.settle();
+  }
+
+  /** Host steps (continueDeferred) while the device has deferred work; returns how many. */
+  settle(maxSteps = 100_000): number {
+    let steps = 0;
+    while (this.dev.hasDeferredWork()) {
+      if (++steps > maxSteps) throw new Error(`device still busy after ${maxSteps} host steps`);
+      this.dev.continueDeferred();
+    }
+    this.dev.continueDeferred(); // the step that follows refills the budget
+    return steps;
   }
 
   usedIdx(): number {
