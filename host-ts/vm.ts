@@ -382,9 +382,10 @@ export class Vm {
     }
   }
 
-  /** The machine is done for good: host timers go. */
+  /** The machine is done for good: host timers go, its memory may serve the next machine. */
   dispose(): void {
     this.clock.dispose();
+    this.core.release();
   }
 }
 
