@@ -325,6 +325,11 @@ export class Vm {
     }
   }
 
+  /** Deterministic mode: entropy from `seed` from now on (a fork that must differ from its siblings). */
+  reseed(seed: number): void {
+    if (this.entropy instanceof SeededEntropy) this.entropy.load(new SeededEntropy(seed).save());
+  }
+
   /** Deterministic mode: every hart waits, so guest time jumps to the next timer or alarm. False when there is none. */
   private skipIdleTime(clock: InstructionClock): boolean {
     const now = this.core.mtime;

@@ -22,6 +22,8 @@ export interface RestoreOptions {
   drives?: (string | undefined)[];
   /** The guest's writes to file disks stay in memory instead of reaching the files (forks do this). */
   overlayDisks?: boolean;
+  /** Deterministic mode: entropy from this seed from now on (default: the saved generator's state). */
+  seed?: number;
 }
 
 const parsed = new WeakMap<Uint8Array, { coreBuild: string; state: Promise<SnapshotState> }>();
@@ -61,6 +63,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     vm.core.setPageSource(state.ram);
     try {
       vm.loadState(state.saved, images);
+      if (opts.seed !== undefined) vm.reseed(opts.seed);
     } catch (e) {
       throw e instanceof HartvmError ? e : new HartvmError("invalid-snapshot", `snapshot: the saved machine state does not fit this machine (${(e as Error).message})`);
     }
