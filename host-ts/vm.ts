@@ -23,6 +23,11 @@ import { RAM_BASE } from "./core.js";
 const SLICE = 100_000;
 /** How often the loop lets the host's event loop run (input, timers, the embedder). */
 const YIELD_EVERY_MS = 8;
+/**
+ * In deterministic mode the loop yields every so many steps instead: when the embedder's code
+ * gets to run (and its input lands) must not depend on how fast the host is.
+ */
+const YIELD_EVERY_STEPS = 8;
 /** The longest an idle machine sleeps before looking again. */
 const IDLE_CAP_MS = 50;
 
@@ -351,6 +356,8 @@ export class Vm {
     let started = now();
     let runningBefore = this.runningMs;
     let lastYield = started;
+    let steps = 0;
+    const deterministic = this.clock instanceof InstructionClock;
     try {
       for (;;) {
         if (this.requestedExit) return this.requestedExit;
@@ -376,7 +383,7 @@ export class Vm {
         const t = now();
         this.runningMs = runningBefore + (t - started);
         if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
-        if (t - lastYield >= YIELD_EVERY_MS) {
+        if (deterministic ? ++steps % YIELD_EVERY_STEPS === 0 : t - lastYield >= YIELD_EVERY_MS) {
           await yieldToEventLoop();
           lastYield = now();
         }
