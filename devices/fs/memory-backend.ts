@@ -497,7 +497,9 @@ export class MemoryFs implements FsBackend {
   private hostParent(path: string): { parent: MemNode; key: string } {
     const names = splitPath(path);
     if (names.length === 0) throw new FsError(EINVAL, "empty path");
-    const parent = this.resolve(names.slice(0, -1));
+    const dir = names.slice(0, -1);
+    this.mkdirp(dir.map((n) => new TextDecoder().decode(n)).join("/"));
+    const parent = this.resolve(dir);
     if (!isDir(parent)) throw new FsError(ENOTDIR, `${path}: parent is not a directory`);
     return { parent, key: nameKey(names[names.length - 1]) };
   }

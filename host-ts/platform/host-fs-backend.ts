@@ -23,6 +23,8 @@ const DOTDOT = Uint8Array.of(0x2e, 0x2e);
 export interface HostFsOptions {
   /** Refuse every modification (EROFS), whatever the directory's permissions. */
   readonly?: boolean;
+  /** "auto" (default) picks anchored resolution where it works; "checked-paths" forces the portable one. */
+  resolution?: "auto" | "checked-paths";
 }
 
 export interface HostFsBackend extends FsBackend {
@@ -44,7 +46,7 @@ export function openHostFsBackend(dir: string, opts: HostFsOptions = {}): HostFs
     const why = code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "not a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
     throw new Error(`cannot share ${dir}: ${why}`);
   }
-  return new HostFs(root, opts.readonly ?? false);
+  return new HostFs(root, opts.readonly ?? false, opts.resolution === "checked-paths");
 }
 
 /** Linux open(2) flags (as 9P carries them) in this host's numbering. */
@@ -69,8 +71,9 @@ class HostFs implements HostFsBackend {
   constructor(
     readonly root: string,
     readonly readonly: boolean,
+    checkedPaths: boolean,
   ) {
-    this.r = new Resolver(root);
+    this.r = new Resolver(root, checkedPaths);
     this.resolution = this.r.anchored ? "anchored" : "checked-paths";
     this.rootStat = fs.statSync(root, { bigint: true });
     this.qids.attr(this.rootStat); // the root's file system gets prefix 0

@@ -36,9 +36,12 @@ export class Resolver {
   readonly anchored: boolean;
   private readonly rootFd: number;
 
-  constructor(readonly rootPath: string) {
+  constructor(
+    readonly rootPath: string,
+    forceChecked = false,
+  ) {
     this.rootFd = fs.openSync(rootPath, C.O_RDONLY | C.O_DIRECTORY);
-    this.anchored = this.probeAnchored();
+    this.anchored = !forceChecked && this.probeAnchored();
   }
 
   /** The directory named by `path` (every component a real directory). */
@@ -79,7 +82,7 @@ export class Resolver {
       const root = fs.fstatSync(this.rootFd);
       const viaProc = fs.statSync(this.fdPath(this.rootFd));
       if (root.ino !== viaProc.ino || root.dev !== viaProc.dev) return false;
-      fd = fs.openSync(this.fdPath(this.rootFd), O_PATH | C.O_DIRECTORY | C.O_NOFOLLOW);
+      fd = fs.openSync(`${this.fdPath(this.rootFd)}/.`, O_PATH | C.O_DIRECTORY | C.O_NOFOLLOW);
       const again = fs.fstatSync(fd);
       return again.ino === root.ino && again.dev === root.dev;
     } catch {

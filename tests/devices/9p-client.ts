@@ -3,7 +3,7 @@
 // (TestDriver), and decodes replies. Buffers can be split into several descriptors, as
 // Linux's zero-copy path does (11-byte reply header, then data pages).
 import { VirtioP9, type VirtioP9Options } from "../../devices/virtio/9p/device.js";
-import { RAM_BASE, RAM_SIZE, TestDriver } from "./virtio-driver.js";
+import { DESC_F_INDIRECT, DESC_F_NEXT, DESC_F_WRITE, RAM_BASE, RAM_SIZE, TestDriver } from "./virtio-driver.js";
 
 export const Tmsg = {
   statfs: 8, lopen: 12, lcreate: 14, symlink: 16, mknod: 18, rename: 20, readlink: 22, getattr: 24, setattr: 26,
@@ -31,9 +31,21 @@ export class P9Error extends Error {
 }
 
 export class Enc {
-  private readonly b: number[] = [];
+  private buf = new Uint8Array(256);
+  private len = 0;
+  private room(n: number): number {
+    if (this.len + n > this.buf.length) {
+      const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    const at = this.len;
+    this.len += n;
+    return at;
+  }
   u8(v: number): this {
-    this.b.push(v & 0xff);
+    const at = this.room(1); // before reading this.buf: room() may replace it
+    this.buf[at] = v & 0xff;
     return this;
   }
   u16(v: number): this {
@@ -49,21 +61,20 @@ export class Enc {
   str(s: string | Uint8Array): this {
     const b = bytesOf(s);
     this.u16(b.length);
-    for (const x of b) this.b.push(x);
-    return this;
+    return this.raw(b);
   }
   raw(b: Uint8Array): this {
-    for (const x of b) this.b.push(x);
+    const at = this.room(b.length);
+    this.buf.set(b, at);
     return this;
   }
   message(type: number, tag: number): Uint8Array {
-    const body = this.b;
-    const out = new Uint8Array(7 + body.length);
+    const out = new Uint8Array(7 + this.len);
     const dv = new DataView(out.buffer);
     dv.setUint32(0, out.length, true);
     out[4] = type;
     dv.setUint16(5, tag, true);
-    out.set(body, 7);
+    out.set(this.buf.subarray(0, this.len), 7);
     return out;
   }
 }
@@ -162,6 +173,8 @@ export interface RpcOpts {
   indirect?: boolean;
 }
 
+const INDIRECT_AREA = RAM_BASE + 0x8000; // after the rings TestDriver lays out, before its heap
+const INDIRECT_END = RAM_BASE + 0x1_0000;
 const REQ_AREA = RAM_BASE + 0x1_0000;
 const REPLY_AREA = RAM_BASE + 0x10_0000;
 const AREA_END = RAM_BASE + RAM_SIZE;
@@ -187,11 +200,11 @@ export class P9Client {
     });
     const replyAt: { addr: number; len: number }[] = [];
     place(replyLen, REPLY_AREA, AREA_END, opts.replySplit, (addr, _off, len) => {
-      this.d.mem(addr, len).fill(0xee);
+      this.d.mem(addr, Math.min(len, 4096)).fill(0xee); // enough to catch a reply that was not written
       replyAt.push({ addr, len });
       bufs.push({ addr, len, write: true });
     });
-    const head = this.d.chain(bufs, { indirect: opts.indirect });
+    const head = opts.indirect ? this.indirectChain(bufs) : this.d.chain(bufs);
     this.d.publish(head);
     this.d.notify();
     const used = this.d.takeUsed();
@@ -205,6 +218,21 @@ export class P9Client {
       pos += n;
     }
     return out;
+  }
+
+  /**
+   * An indirect chain whose table lives below the TestDriver's heap (its chain() would put
+   * the table where our request bytes are). Requests complete synchronously, so
+   * descriptor 0 is free to be the head every time.
+   */
+  private indirectChain(bufs: { addr: number; len: number; write?: boolean }[]): number {
+    if (16 * bufs.length > INDIRECT_END - INDIRECT_AREA) throw new Error("indirect table too large for the test area");
+    bufs.forEach((b, i) => {
+      const last = i === bufs.length - 1;
+      this.d.writeDesc(INDIRECT_AREA, i, b.addr, b.len, (b.write ? DESC_F_WRITE : 0) | (last ? 0 : DESC_F_NEXT), last ? 0 : i + 1);
+    });
+    this.d.writeDesc(this.d.desc, 0, INDIRECT_AREA, 16 * bufs.length, DESC_F_INDIRECT, 0);
+    return 0;
   }
 
   rpc(type: number, body: Enc, opts: RpcOpts = {}, name = `T${type}`): Dec {

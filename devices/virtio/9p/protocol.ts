@@ -153,38 +153,44 @@ export class PduWriter {
     return at;
   }
 
+  // room() may replace buf and dv: always call it before reading them.
   u8(v: number): this {
-    this.buf[this.room(1)] = v;
+    const at = this.room(1);
+    this.buf[at] = v;
     return this;
   }
   u16(v: number): this {
-    this.dv.setUint16(this.room(2), v, true);
+    const at = this.room(2);
+    this.dv.setUint16(at, v, true);
     return this;
   }
   u32(v: number): this {
-    this.dv.setUint32(this.room(4), v >>> 0, true);
+    const at = this.room(4);
+    this.dv.setUint32(at, v >>> 0, true);
     return this;
   }
   u64(v: bigint | number): this {
-    this.dv.setBigUint64(this.room(8), BigInt.asUintN(64, BigInt(v)), true);
+    const at = this.room(8);
+    this.dv.setBigUint64(at, BigInt.asUintN(64, BigInt(v)), true);
     return this;
   }
   /** Signed 64-bit (times before 1970). */
   i64(v: number): this {
-    this.dv.setBigInt64(this.room(8), BigInt(Math.trunc(v)), true);
+    const at = this.room(8);
+    this.dv.setBigInt64(at, BigInt(Math.trunc(v)), true);
     return this;
   }
   str(s: Uint8Array | string): this {
     const b = typeof s === "string" ? new TextEncoder().encode(s) : s;
     this.u16(b.length);
-    this.buf.set(b, this.room(b.length));
-    return this;
+    return this.bytes(b);
   }
   qid(q: Qid): this {
     return this.u8(q.type).u32(q.version).u64(q.path);
   }
   bytes(b: Uint8Array): this {
-    this.buf.set(b, this.room(b.length));
+    const at = this.room(b.length);
+    this.buf.set(b, at);
     return this;
   }
 
