@@ -296,7 +296,7 @@ describe("9p share confinement against races inside one operation (anchored reso
     // Swap a/b for a symlink to the outside look-alike the moment the server has opened a.
     let armed = true;
     const restore = hook("openSync", (orig) =>
-      ((p: fsMod.PathLike, flags?: fsMod.OpenMode, mode?: fsMod.Mode) => {
+      ((p: fsMod.PathLike, flags: fsMod.OpenMode, mode?: fsMod.Mode) => {
         const fd = orig(p, flags, mode);
         if (armed && String(p).endsWith("/a")) {
           armed = false;
@@ -324,7 +324,7 @@ describe("9p share confinement against races inside one operation (anchored reso
     // after the server has opened b: the operation lands in the real b, now b.moved.
     let armed = true;
     const restore = hook("openSync", (orig) =>
-      ((p: fsMod.PathLike, flags?: fsMod.OpenMode, mode?: fsMod.Mode) => {
+      ((p: fsMod.PathLike, flags: fsMod.OpenMode, mode?: fsMod.Mode) => {
         const fd = orig(p, flags, mode);
         if (armed && String(p).endsWith("/b")) {
           armed = false;
