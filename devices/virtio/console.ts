@@ -7,7 +7,7 @@
 // output), and VIRTIO_CONSOLE_F_SIZE when a terminal size is given.
 import type { DeviceState } from "../device.js";
 import type { VirtioDeviceModel } from "./mmio.js";
-import { copyToBuffers, type Virtqueue } from "./queue.js";
+import { copyToBuffers, VirtioError, type Virtqueue } from "./queue.js";
 
 export const VIRTIO_ID_CONSOLE = 3;
 export const VIRTIO_CONSOLE_F_SIZE = 1n << 0n;
@@ -17,6 +17,14 @@ const RECEIVEQ = 0;
 const TRANSMITQ = 1;
 const CONFIG_BYTES = 12;
 const EMERG_WR = 8;
+/** Largest transmit chain (Linux sends at most a page): more is a driver error, not a copy of gigabytes. */
+export const MAX_TRANSMIT_CHAIN = 1024 * 1024;
+
+/** The transport's per-step work budget (WorkBudget in devices/virtio/budget.ts, where it exists). */
+export interface StepBudget {
+  readonly exhausted: boolean;
+  spend(bytes: number, descriptors: number): void;
+}
 
 /** What a device model that receives work from the host needs of its transport (VirtioMmio has both). */
 export interface VirtioTransportLink {
@@ -94,9 +102,16 @@ export class VirtioConsole implements VirtioDeviceModel {
     if (offset === EMERG_WR) this.emit(Uint8Array.of(value & 0xff));
   }
 
-  process(queueIndex: number, queue: Virtqueue): void {
+  /** Chains are handled whole, while the transport's per-step budget (if any) lasts. */
+  process(queueIndex: number, queue: Virtqueue, budget?: StepBudget): void {
     if (queueIndex === TRANSMITQ) {
-      for (let chain = queue.pop(); chain; chain = queue.pop()) {
+      while (!budget?.exhausted) {
+        const chain = queue.pop();
+        if (!chain) return;
+        if (chain.readableBytes > MAX_TRANSMIT_CHAIN) {
+          throw new VirtioError(`virtio-console: transmit chain of ${chain.readableBytes} bytes (at most ${MAX_TRANSMIT_CHAIN})`);
+        }
+        budget?.spend(chain.readableBytes, chain.readable.length + chain.writable.length);
         const out = new Uint8Array(chain.readableBytes);
         let at = 0;
         for (const b of chain.readable) {
@@ -110,7 +125,7 @@ export class VirtioConsole implements VirtioDeviceModel {
     }
     if (queueIndex !== RECEIVEQ) return;
     // Take a receive buffer only when there is something to put in it.
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 && !budget?.exhausted) {
       const chain = queue.pop();
       if (!chain) return;
       let written = 0;
@@ -126,6 +141,7 @@ export class VirtioConsole implements VirtioDeviceModel {
         }
       }
       queue.push(chain, written);
+      budget?.spend(written, chain.writable.length);
     }
   }
 

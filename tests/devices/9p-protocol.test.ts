@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryFs } from "../../devices/fs/memory-backend.js";
 import { VirtioP9, VIRTIO_9P_MOUNT_TAG } from "../../devices/virtio/9p/device.js";
 import { REG, STATUS_DEVICE_NEEDS_RESET } from "../../devices/virtio/mmio.js";
+import { newQueueState, Virtqueue } from "../../devices/virtio/queue.js";
 import { Dec, Enc, errnoOf, NOFID, O, P9Client, RLERROR, S, SETATTR, Tmsg } from "./9p-client.js";
 
 const E = { EPERM: 1, ENOENT: 2, EBADF: 9, EEXIST: 17, ENOTDIR: 20, EINVAL: 22, EMFILE: 24, EROFS: 30, ENAMETOOLONG: 36, EPROTO: 71, EMSGSIZE: 90, EOPNOTSUPP: 95 };
@@ -253,5 +254,40 @@ describe("9P2000.L session", () => {
     const bad = JSON.parse(JSON.stringify(state));
     bad.fids[0].path = ["../etc"];
     expect(() => client({ fs }).c.dev.loadState(bad)).toThrow(/invalid name/);
+  });
+});
+
+describe("virtio-9p work per host step", () => {
+  it("serves whole requests while the transport's budget lasts, and the rest on the next call", () => {
+    const { c } = client();
+    c.mount();
+    const d = c.d;
+    // Three Twalk clones made available without a notify, then served by hand with a budget.
+    const base = 0x8001_0000;
+    for (let i = 0; i < 3; i++) {
+      const req = new Enc().u32(0).u32(50 + i).u16(0).message(Tmsg.walk, 40 + i);
+      d.mem(base + 0x100 * i, req.length).set(req);
+      d.publish(d.chain([{ addr: base + 0x100 * i, len: req.length }, { addr: base + 0x1000 + 0x100 * i, len: 64, write: true }]));
+    }
+    const q = new Virtqueue(0, d.ram, { ...newQueueState(d.qsize), ready: true, descLo: d.desc, driverLo: d.avail, deviceLo: d.used, lastAvail: 0, usedIdx: d.usedIdx() }, { indirect: false, eventIdx: false });
+    q.state.lastAvail = q.state.usedIdx; // everything before was answered
+    let spent = { bytes: 0, descriptors: 0 };
+    const budget = {
+      descriptorsLeft: 3,
+      get exhausted() {
+        return this.descriptorsLeft <= 0;
+      },
+      spend(bytes: number, descriptors: number) {
+        spent = { bytes: spent.bytes + bytes, descriptors: spent.descriptors + descriptors };
+        this.descriptorsLeft -= descriptors;
+      },
+    };
+    c.dev.process(0, q, budget);
+    expect(d.takeUsed().length).toBe(2); // the second request overran the budget, the third waits
+    expect(spent.descriptors).toBe(4);
+    expect(spent.bytes).toBe(2 * (17 + 9)); // each: a 17-byte Twalk in, a 9-byte Rwalk out
+    c.dev.process(0, q, { exhausted: false, spend: () => {} });
+    expect(d.takeUsed().length).toBe(1);
+    for (let i = 0; i < 3; i++) expect(c.getattr(50 + i).qid.type).toBe(0x80);
   });
 });

@@ -147,4 +147,18 @@ describe("virtio-console", () => {
     expect(d.guardsIntact()).toBe(true);
     expect(d.logs).toEqual([]);
   });
+
+  it("treats a transmit chain over 1 MiB as a driver error instead of copying it", () => {
+    const { d, text } = setup();
+    d.init();
+    const a = d.alloc(16);
+    d.mem(a, 2).set(enc.encode("ok"));
+    d.offer(TX, [{ addr: a, len: 2 }]);
+    const big = d.alloc(600 * 1024);
+    d.offer(TX, [{ addr: big, len: 600 * 1024 }, { addr: big, len: 600 * 1024 }]);
+    d.notify(TX);
+    expect(text()).toBe("ok");
+    expect(d.r(REG.Status) & 0x40).toBe(0x40); // DEVICE_NEEDS_RESET
+    expect(d.logs.join()).toMatch(/transmit chain of 1228800 bytes/);
+  });
 });

@@ -12,6 +12,16 @@ import { P9Server } from "./server.js";
 import { restoreFids, saveFids } from "./state.js";
 
 export const VIRTIO_ID_9P = 9;
+
+/**
+ * The transport's per-step work budget (devices/virtio/budget.ts's WorkBudget, where the
+ * transport has one). Each 9P request is served whole: one costs at most msize bytes of
+ * copying plus a bounded number of backend calls, so a step may overrun by one request.
+ */
+export interface StepBudget {
+  readonly exhausted: boolean;
+  spend(bytes: number, descriptors: number): void;
+}
 export const VIRTIO_9P_MOUNT_TAG = 1n << 0n;
 const MAX_TAG_BYTES = 255;
 
@@ -68,9 +78,13 @@ export class VirtioP9 implements VirtioDeviceModel {
     return this.configBytes;
   }
 
-  process(_queueIndex: number, queue: Virtqueue): void {
-    for (let chain = queue.pop(); chain; chain = queue.pop()) {
-      queue.push(chain, this.server.handle(chain.readable, chain.readableBytes, chain.writable, chain.writableBytes));
+  process(_queueIndex: number, queue: Virtqueue, budget?: StepBudget): void {
+    while (!budget?.exhausted) {
+      const chain = queue.pop();
+      if (!chain) return;
+      const written = this.server.handle(chain.readable, chain.readableBytes, chain.writable, chain.writableBytes);
+      queue.push(chain, written);
+      budget?.spend(Math.min(chain.readableBytes, this.server.msize) + written, chain.readable.length + chain.writable.length);
     }
   }
 

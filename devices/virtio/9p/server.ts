@@ -22,7 +22,7 @@ export interface P9ServerOptions {
   readonly?: boolean;
   /** Largest message size offered in Rversion (default 512 KiB). */
   maxMsize?: number;
-  /** Fids a session may hold (default 262144). */
+  /** Fids a session may hold (default 65536; Linux holds about one per dentry in use). */
   maxFids?: number;
   /** Files a session may hold open (default 4096): each may be a host file descriptor. */
   maxOpenFiles?: number;
@@ -76,7 +76,7 @@ export class P9Server {
     this.maxMsize = max;
     this.msize = max;
     this.maxOpenFiles = opts.maxOpenFiles ?? 4096;
-    this.fids = new FidTable(opts.maxFids ?? 1 << 18);
+    this.fids = new FidTable(opts.maxFids ?? 1 << 16);
     this.log = opts.log ?? (() => {});
   }
 
