@@ -1,8 +1,8 @@
 // POSIX byte-range locks as 9P2000.L's Tlock/Tgetlock describe them: owned by
 // (client_id, proc_id), read locks shared, write locks exclusive, an owner's ranges split
-// where a new lock or an unlock covers part of them, as fcntl(F_SETLK) does. The Linux client already serialises the
-// locks of its own processes; this table makes the answers right for any client and
-// drops a fid's locks when the fid is clunked.
+// where a new lock or an unlock covers part of them, as fcntl(F_SETLK) does. The Linux
+// client already serialises the locks of its own processes; this table makes the answers
+// right for any client and drops a fid's locks when the fid is clunked.
 import { LOCK_BLOCKED, LOCK_ERROR, LOCK_SUCCESS, LOCK_TYPE_UNLCK, LOCK_TYPE_WRLCK } from "./protocol.js";
 
 export interface LockRange {
