@@ -14,7 +14,7 @@ import {
   type FsAttr, type FsBackend, type FsDirEntry, type FsFile, type FsOwner, type FsPath, type FsSetAttr, type FsStatfs, type FsTime,
 } from "../../devices/fs/backend.js";
 import * as E from "../../devices/fs/errno.js";
-import { host, hostError, joinPath, O_PATH, QidPaths, Resolver, type DirRef } from "./host-fs-resolve.js";
+import { host, hostError, joinPath, O_PATH, QidPaths, Resolver } from "./host-fs-resolve.js";
 
 const C = fs.constants;
 const DOT = Uint8Array.of(0x2e);
