@@ -118,6 +118,9 @@ export function fileOpsSuite(name: string, make: () => BackendUnderTest): void {
       expect(c.read(1, 0, 0xffff_ffff, { replyLen: 600 * 1024 }).length).toBe(512 * 1024 - 11);
       expect(c.read(1, size, 4096).length).toBe(0);
       expect(c.read(1, 2n ** 60n, 4096).length).toBe(0);
+      expect(c.read(1, 2 ** 53 - 10, 4096).length).toBe(0);
+      expect(errnoOf(() => c.write(1, 2 ** 53 - 2, enc.encode("abc")))).toBe(E.EFBIG);
+      expect(errnoOf(() => c.write(1, 2n ** 63n, enc.encode("abc")))).toBe(E.EINVAL); // negative as loff_t
       // Sparse: a write far beyond the end leaves a hole that reads as zeros.
       c.write(1, 64 * 1024 * 1024, enc.encode("end"));
       expect(c.getattr(1).size).toBe(64 * 1024 * 1024 + 3);

@@ -1,6 +1,6 @@
 // Open files: Tlopen, Tlcreate, Tread, Twrite, Treaddir, Tfsync, Tlock, Tgetlock.
 import { O_ACCMODE, O_APPEND, O_DIRECTORY, O_EXCL, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFLNK } from "../../fs/backend.js";
-import { EBADF, EINVAL, EISDIR, EMFILE, ENOTDIR, FsError } from "../../fs/errno.js";
+import { EBADF, EFBIG, EINVAL, EISDIR, EMFILE, ENOTDIR, FsError } from "../../fs/errno.js";
 import { copyToBuffers, sliceBuffers } from "../queue.js";
 import type { Fid } from "./fids.js";
 import { TO_EOF } from "./locks.js";
@@ -85,7 +85,8 @@ const read: Handler = (s, { r, tag, out, outBytes }) => {
   if (f.qid.type & QTDIR) throw new FsError(EISDIR);
   if ((f.flags & O_ACCMODE) === O_WRONLY) throw new FsError(EBADF, "not open for reading");
   const head = HEADER_BYTES + 4;
-  const max = Math.min(count, s.msize - head, outBytes - head);
+  // Nothing lies past 2^53 (JavaScript offsets stop there): read up to it, no further.
+  const max = Math.max(0, Math.min(count, s.msize - head, outBytes - head, Number.MAX_SAFE_INTEGER - offset));
   let total = 0;
   if (offset !== Number.POSITIVE_INFINITY) {
     for (const seg of sliceBuffers(out, head, head + max)) {
@@ -113,7 +114,7 @@ const write: Handler = (s, { r, tag, payload }) => {
   if (count > present) throw malformed(`Twrite count ${count} with ${present} bytes of data`);
   if ((f.flags & O_ACCMODE) === O_RDONLY) throw new FsError(EBADF, "not open for writing");
   s.requireWritable();
-  if (offset === Number.POSITIVE_INFINITY && count > 0) throw new FsError(EINVAL, "offset beyond any file");
+  if (count > 0 && !(offset + count <= Number.MAX_SAFE_INTEGER)) throw new FsError(EFBIG, "write beyond 2^53 bytes");
   let total = 0;
   for (const seg of sliceBuffers(payload, 0, count)) {
     let n: number;
