@@ -12,7 +12,7 @@ import {
   EBADF, EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, EMLINK, ENOENT, ENOSPC, ENOTDIR,
   ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM, EROFS, FsError,
 } from "./errno.js";
-import { CHUNK, DirTable, FileData, keyBytes, nameKey, timeFromMs } from "./memory-nodes.js";
+import { DirTable, FileData, keyBytes, nameKey, timeFromMs } from "./memory-nodes.js";
 
 export interface MemoryFsOptions {
   /** Bytes of file data the tree may hold (default 512 MiB). */
@@ -36,7 +36,8 @@ const DIR_SIZE = 4096;
 const DOT = Uint8Array.of(0x2e);
 const DOTDOT = Uint8Array.of(0x2e, 0x2e);
 
-interface MemNode {
+/** @internal One inode of the tree (exported for memory-image.ts). */
+export interface MemNode {
   ino: number;
   mode: number;
   uid: number;
@@ -63,7 +64,7 @@ export class MemoryFs implements FsBackend {
   readonly capacity: number;
   readonly maxInodes: number;
   private readonly now: () => number;
-  private readonly root: MemNode;
+  private root: MemNode;
   private nextIno = 1;
   private inodes = 0;
   private used = 0;
@@ -81,6 +82,38 @@ export class MemoryFs implements FsBackend {
   /** Bytes of file data held now. */
   get usedBytes(): number {
     return this.used;
+  }
+
+  /** @internal The tree as it is, for memory-image.ts. */
+  exportTree(): { root: MemNode; nextIno: number } {
+    return { root: this.root, nextIno: this.nextIno };
+  }
+
+  /** @internal Replace the tree (memory-image.ts); limits are checked, counters recomputed. */
+  importTree(root: MemNode, nextIno: number): void {
+    let inodes = 0;
+    let used = 0;
+    const seen = new Set<MemNode>([root]);
+    const todo = [root]; // iterative: an image may nest directories deeper than the stack
+    while (todo.length) {
+      const n = todo.pop()!;
+      inodes++;
+      if (n.data) used += n.data.allocated;
+      if (n.dir) {
+        for (const e of n.dir.after(0)) {
+          if (!seen.has(e.node)) {
+            seen.add(e.node);
+            todo.push(e.node);
+          }
+        }
+      }
+    }
+    if (inodes > this.maxInodes) throw new FsError(ENOSPC, `image has ${inodes} inodes, more than ${this.maxInodes}`);
+    if (used > this.capacity) throw new FsError(ENOSPC, `image holds ${used} bytes, more than ${this.capacity}`);
+    this.root = root;
+    this.nextIno = nextIno;
+    this.inodes = inodes;
+    this.used = used;
   }
 
   // ---- FsBackend ----
@@ -263,7 +296,7 @@ export class MemoryFs implements FsBackend {
     if (typeOf(node) !== S_IFREG) throw new FsError(EINVAL, `${path}: not a regular file`);
     this.resize(node, 0);
     this.ensureSpace(node.data!, 0, bytes.length);
-    this.used += node.data!.missingChunks(0, bytes.length) * CHUNK;
+    this.used += node.data!.growth(0, bytes.length);
     node.data!.write(0, bytes);
     node.version++;
   }
@@ -301,7 +334,7 @@ export class MemoryFs implements FsBackend {
     }
     const data = node.data!;
     const len = this.ensureSpace(data, offset, src.length);
-    this.used += data.missingChunks(offset, len) * CHUNK;
+    this.used += data.growth(offset, len);
     data.write(offset, src.subarray(0, len));
     node.mtime = node.ctime = this.time();
     node.version = (node.version + 1) >>> 0;
@@ -335,7 +368,7 @@ export class MemoryFs implements FsBackend {
   attr(n: MemNode): FsAttr {
     const t = typeOf(n);
     const size = t === S_IFREG ? n.data!.size : t === S_IFLNK ? n.target!.length : t === S_IFDIR ? DIR_SIZE : 0;
-    const blocks = t === S_IFREG ? n.data!.allocated / 512 : t === S_IFDIR ? DIR_SIZE / 512 : 0;
+    const blocks = t === S_IFREG ? Math.ceil(n.data!.allocated / 512) : t === S_IFDIR ? DIR_SIZE / 512 : 0;
     return {
       mode: n.mode,
       uid: n.uid,
@@ -441,20 +474,9 @@ export class MemoryFs implements FsBackend {
 
   /** How many of `len` bytes at `offset` fit in the remaining capacity; ENOSPC if none. */
   private ensureSpace(data: FileData, offset: number, len: number): number {
-    const free = Math.floor((this.capacity - this.used) / CHUNK);
-    if (data.missingChunks(offset, len) <= free) return len;
-    let budget = free;
-    let pos = offset;
-    const end = offset + len;
-    while (pos < end) {
-      const ci = Math.floor(pos / CHUNK);
-      if (!data.chunks.has(ci)) {
-        if (budget === 0) break;
-        budget--;
-      }
-      pos = (ci + 1) * CHUNK;
-    }
-    const fits = Math.min(pos, end) - offset;
+    const free = this.capacity - this.used;
+    if (data.growth(offset, len) <= free) return len;
+    const fits = data.fits(offset, len, free);
     if (fits <= 0) throw new FsError(ENOSPC);
     return fits;
   }

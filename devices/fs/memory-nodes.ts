@@ -18,10 +18,24 @@ export function keyBytes(key: string): Uint8Array {
   return b;
 }
 
-/** Sparse file contents; absent chunks read as zeros. */
+/** Smallest buffer for a chunk whose bytes end at `end`: a power of two from 64 up to CHUNK. */
+export function chunkSize(end: number): number {
+  if (end >= CHUNK) return CHUNK;
+  let n = 64;
+  while (n < end) n *= 2;
+  return n;
+}
+
+/**
+ * Sparse file contents in chunks of up to CHUNK bytes; absent chunks, and bytes past a
+ * chunk's buffer, read as zeros. A chunk's buffer grows in powers of two, so a small file
+ * costs about its size, not a whole chunk.
+ */
 export class FileData {
   size = 0;
   readonly chunks = new Map<number, Uint8Array>();
+  /** Bytes of chunk buffers held. */
+  allocated = 0;
 
   read(offset: number, dst: Uint8Array): number {
     if (offset >= this.size) return 0;
@@ -33,34 +47,52 @@ export class FileData {
       const co = pos - ci * CHUNK;
       const len = Math.min(CHUNK - co, n - done);
       const chunk = this.chunks.get(ci);
-      if (chunk) dst.set(chunk.subarray(co, co + len), done);
-      else dst.fill(0, done, done + len);
+      const have = chunk ? Math.max(0, Math.min(len, chunk.length - co)) : 0;
+      if (have > 0) dst.set(chunk!.subarray(co, co + have), done);
+      dst.fill(0, done + have, done + len);
       done += len;
     }
     return n;
   }
 
-  /** How many of the chunks [offset, offset+len) would touch are not allocated yet. */
-  missingChunks(offset: number, len: number): number {
-    if (len === 0) return 0;
-    let missing = 0;
-    const last = Math.floor((offset + len - 1) / CHUNK);
-    for (let ci = Math.floor(offset / CHUNK); ci <= last; ci++) if (!this.chunks.has(ci)) missing++;
-    return missing;
+  /** Bytes of new buffer a write of [offset, offset+len) would allocate. */
+  growth(offset: number, len: number): number {
+    let grow = 0;
+    this.pieces(offset, len, (ci, co, n) => {
+      grow += Math.max(0, chunkSize(co + n) - (this.chunks.get(ci)?.length ?? 0));
+      return true;
+    });
+    return grow;
+  }
+
+  /** How many of `len` bytes at `offset` can be written with at most `budget` new bytes (whole chunks). */
+  fits(offset: number, len: number, budget: number): number {
+    let fit = 0;
+    this.pieces(offset, len, (ci, co, n) => {
+      const grow = Math.max(0, chunkSize(co + n) - (this.chunks.get(ci)?.length ?? 0));
+      if (grow > budget) return false;
+      budget -= grow;
+      fit += n;
+      return true;
+    });
+    return fit;
   }
 
   write(offset: number, src: Uint8Array): void {
     let done = 0;
-    while (done < src.length) {
-      const pos = offset + done;
-      const ci = Math.floor(pos / CHUNK);
-      const co = pos - ci * CHUNK;
-      const len = Math.min(CHUNK - co, src.length - done);
+    this.pieces(offset, src.length, (ci, co, n) => {
       let chunk = this.chunks.get(ci);
-      if (!chunk) this.chunks.set(ci, (chunk = new Uint8Array(CHUNK)));
-      chunk.set(src.subarray(done, done + len), co);
-      done += len;
-    }
+      const need = chunkSize(co + n);
+      if (!chunk || chunk.length < need) {
+        const grown = new Uint8Array(need);
+        if (chunk) grown.set(chunk);
+        this.allocated += need - (chunk?.length ?? 0);
+        this.chunks.set(ci, (chunk = grown));
+      }
+      chunk.set(src.subarray(done, done + n), co);
+      done += n;
+      return true;
+    });
     if (offset + src.length > this.size) this.size = offset + src.length;
   }
 
@@ -68,15 +100,36 @@ export class FileData {
   truncate(size: number): void {
     if (size < this.size) {
       const keep = Math.ceil(size / CHUNK);
-      for (const ci of [...this.chunks.keys()]) if (ci >= keep) this.chunks.delete(ci);
+      for (const [ci, c] of [...this.chunks]) {
+        if (ci >= keep) {
+          this.chunks.delete(ci);
+          this.allocated -= c.length;
+        }
+      }
       const tail = this.chunks.get(keep - 1);
       if (tail && size % CHUNK !== 0) tail.fill(0, size % CHUNK);
     }
     this.size = size;
   }
 
-  get allocated(): number {
-    return this.chunks.size * CHUNK;
+  /** Put a saved chunk back (memory-image.ts). */
+  restoreChunk(ci: number, bytes: Uint8Array): void {
+    const chunk = new Uint8Array(chunkSize(bytes.length));
+    chunk.set(bytes);
+    this.allocated += chunk.length - (this.chunks.get(ci)?.length ?? 0);
+    this.chunks.set(ci, chunk);
+  }
+
+  private pieces(offset: number, len: number, fn: (ci: number, co: number, n: number) => boolean): void {
+    let done = 0;
+    while (done < len) {
+      const pos = offset + done;
+      const ci = Math.floor(pos / CHUNK);
+      const co = pos - ci * CHUNK;
+      const n = Math.min(CHUNK - co, len - done);
+      if (!fn(ci, co, n)) return;
+      done += n;
+    }
   }
 }
 
@@ -135,6 +188,25 @@ export class DirTable<N> {
 
   keys(): IterableIterator<string> {
     return this.slots.keys();
+  }
+
+  /** The next cookie to hand out (saved with the entries, so restored cookies stay valid). */
+  get cookieCounter(): number {
+    return this.nextCookie;
+  }
+
+  /** Rebuild from saved entries (in cookie order, cookies below `next`). */
+  static restore<N>(entries: { key: string; node: N; cookie: number }[], next: number): DirTable<N> {
+    const t = new DirTable<N>();
+    let last = 2;
+    for (const e of entries) {
+      if (!(e.cookie > last) || e.cookie >= next || t.slots.has(e.key)) throw new Error("directory entries out of order or repeated");
+      t.slots.set(e.key, { node: e.node, cookie: e.cookie });
+      t.order.push({ cookie: e.cookie, key: e.key });
+      last = e.cookie;
+    }
+    t.nextCookie = next;
+    return t;
   }
 
   private compact(): void {

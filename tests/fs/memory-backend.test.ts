@@ -47,15 +47,19 @@ describe("MemoryFs", () => {
     expect(fs.usedBytes).toBe(0);
   });
 
-  it("keeps holes free: a sparse file costs only its written chunks", () => {
+  it("keeps holes free: a sparse file costs only what was written, rounded to a power of two", () => {
     const fs = new MemoryFs({ capacity: 2 * CHUNK });
     const f = fs.create([], n("sparse"), O_RDWR, 0o644, owner);
     f.write(2 ** 40, Uint8Array.of(9));
     expect(f.stat().size).toBe(2 ** 40 + 1);
-    expect(fs.usedBytes).toBe(CHUNK);
+    expect(fs.usedBytes).toBe(64);
+    f.write(2 ** 40 + 1000, Uint8Array.of(8)); // the chunk grows to 1024 bytes
+    expect(fs.usedBytes).toBe(1024);
     const b = new Uint8Array(8);
-    expect(f.read(2 ** 40 - 4, b)).toBe(5);
+    expect(f.read(2 ** 40 - 4, b)).toBe(8);
     expect([...b]).toEqual([0, 0, 0, 0, 9, 0, 0, 0]);
+    expect(f.read(2 ** 40 + 998, b)).toBe(3);
+    expect([...b.subarray(0, 3)]).toEqual([0, 0, 8]);
     f.setattr({ size: 10 });
     expect(fs.usedBytes).toBe(0);
   });
@@ -65,6 +69,17 @@ describe("MemoryFs", () => {
     const f = fs.create([], n("f"), O_RDWR, 0o644, owner);
     expect(errno(() => f.setattr({ size: 2 ** 47 }))).toBe(27);
     expect(errno(() => f.write(2 ** 47, Uint8Array.of(1)))).toBe(27);
+  });
+
+  it("charges small files about their size, so many fit", () => {
+    const fs = new MemoryFs({ capacity: 1024 * 1024 });
+    for (let i = 0; i < 4000; i++) {
+      const f = fs.create([], n(`small${i}`), O_WRONLY, 0o644, owner);
+      f.write(0, n(`file number ${i}`));
+      f.close();
+    }
+    expect(fs.usedBytes).toBe(4000 * 64);
+    expect(new TextDecoder().decode(fs.readFile("small3999"))).toBe("file number 3999");
   });
 
   it("limits inodes", () => {
