@@ -17,6 +17,9 @@ import type { DeviceState, GuestRam } from "../devices/device.js";
 import type { VirtioDeviceModel, VirtioMmio } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
+import { VirtioP9 } from "../devices/virtio/9p/device.js";
+import { VirtioConsole } from "../devices/virtio/console.js";
+import type { FsBackend } from "../devices/fs/backend.js";
 import { RAM_BASE } from "./core.js";
 
 /** Instructions per hart per core.run() call: long enough to amortise the call, short for latency. */
@@ -47,6 +50,10 @@ export interface VmOptions {
   /** Guest console output (UART, SBI console, HTIF console). */
   output: (bytes: Uint8Array) => void;
   disks?: { backend: BlockBackend; readonly: boolean }[];
+  /** virtio-9p shares, after the disks. */
+  shares?: { tag: string; readonly: boolean; backend: FsBackend }[];
+  /** A virtio-console after the shares; its output goes here. */
+  virtioConsole?: { output: (bytes: Uint8Array) => void };
   /** One line per event the user should know about (device errors). */
   log?: (line: string) => void;
   /** Exit instead of restarting when the guest reboots. */
@@ -105,6 +112,8 @@ export class Vm {
   runningMs = 0;
   /** The device tree the last boot used. */
   dtb: Uint8Array | null = null;
+  /** The virtio-console, when the machine has one. */
+  hvc: VirtioConsole | null = null;
   /**
    * The gdb stub's gate (host-ts/gdb/machine-target.ts), asked before every slice: null runs
    * on; a promise holds the machine (guest time and the timeout stand still) until it
@@ -126,7 +135,8 @@ export class Vm {
     checkHarts(opts.harts);
     checkRamBytes(opts.ramBytes);
     const disks = opts.disks ?? [];
-    checkVirtioDevices({ disks: disks.length });
+    const shares = opts.shares ?? [];
+    checkVirtioDevices({ disks: disks.length, shares: shares.length, consoles: opts.virtioConsole ? 1 : 0 });
     let vm: Vm | null = null;
     let board: VirtBoard | null = null;
     const core = await Core.create(opts.wasm, {
@@ -142,8 +152,12 @@ export class Vm {
     const entropy: Entropy = det ? new SeededEntropy(det.seed) : hostEntropy;
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     const log = opts.log ?? (() => {});
+    const hvc = opts.virtioConsole ? new VirtioConsole({ onOutput: opts.virtioConsole.output }) : null;
+    // Slots in the order QEMU's command line would give them: disks, shares, console, then entropy.
     const virtio: VirtioDeviceModel[] = [
       ...disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log })),
+      ...shares.map((s) => new VirtioP9({ backend: s.backend, tag: s.tag, readonly: s.readonly, log })),
+      ...(hvc ? [hvc] : []),
       new VirtioRng({ fill: (b) => entropy.fill(b) }),
     ];
     board = new VirtBoard({
@@ -160,7 +174,9 @@ export class Vm {
       log,
     });
     core.setMmioMap(board.mmioRegions());
+    if (hvc) hvc.attach(board.virtio.find((slot) => slot.device === hvc)!);
     vm = new Vm(core, board, clock, entropy, opts);
+    vm.hvc = hvc;
     return vm;
   }
 

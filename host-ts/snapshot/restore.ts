@@ -2,7 +2,8 @@
 // frozen copy take the same road.
 import type { Machine } from "../machine.js";
 import type { MachineConfig, OpenDisk, ResolvedConfig } from "../config.js";
-import { bootImagesFrom, openDisk } from "../config.js";
+import { bootImagesFrom, openDisk, openShares, type OpenShare } from "../config.js";
+import { loadMemoryImage } from "../../devices/fs/memory-image.js";
 import { checkJit } from "../limits.js";
 import { assembleMachine } from "../assemble.js";
 import { coreBuildId, coreWasmModule } from "../assets.js";
@@ -20,6 +21,8 @@ export interface RestoreOptions {
   core?: MachineConfig["core"];
   /** Disk image paths by drive index, for files that moved since the snapshot. */
   drives?: (string | undefined)[];
+  /** Host directories by share tag, for shares that moved since the snapshot. */
+  shares?: Record<string, string>;
   /** The guest's writes to file disks stay in memory instead of reaching the files (forks do this). */
   overlayDisks?: boolean;
   /** Deterministic mode: entropy from this seed from now on (default: the saved generator's state). */
@@ -44,6 +47,16 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
   await checkDefaultGuest(state);
   const images = await bootImagesFrom(state.sources);
   const disks = await reopenDisks(state.disks, opts);
+  let shares: OpenShare[];
+  try {
+    shares = await openShares(state.shares.map((s) =>
+      s.kind === "dir"
+        ? { tag: s.tag, readonly: s.readonly, path: opts.shares?.[s.tag] ?? s.path }
+        : { tag: s.tag, readonly: s.readonly, backend: loadMemoryImage(s.image, { readonly: s.readonly }) }));
+  } catch (e) {
+    for (const d of disks) d.backend.close();
+    throw e;
+  }
   const jitObject = typeof opts.jit === "object" && opts.jit !== null ? opts.jit : null;
   const resolved: ResolvedConfig = {
     ramBytes: state.machine.ramBytes,
@@ -53,6 +66,8 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     sources: state.sources,
     images,
     disks,
+    shares,
+    virtioConsole: state.machine.virtioConsole,
     noReboot: opts.noReboot ?? state.machine.noReboot,
     timeoutMs: opts.timeoutMs,
     trace: opts.trace,
