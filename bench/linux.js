@@ -86,14 +86,18 @@ function promptPhases(r) {
  * The default guest as `hartvm` boots it (no --kernel; its own command line plus
  * printk.time=1) until the shell prompt appears; QEMU boots the same kernel, initramfs and
  * command line. The workload is killed at the prompt: wall and CPU are taken there.
+ * `probe` (optional): { read(pid), samples: [] } reads hartvm's process at each prompt.
  */
-export async function defaultGuestPrompt(ctx, guest, fw, progress) {
+export async function defaultGuestPrompt(ctx, guest, fw, progress, probe) {
   const runs = { hartvm: [], qemu: [] };
   const opts = { watch: PROMPT_EVENTS, stopAt: "prompt", expect: "prompt" };
   const atPrompt = (r) => ({ ...r, wall: r.events.prompt.at, cpu: r.events.prompt.cpu });
   for (let i = 0; i < ctx.reps; i++) {
     progress(`default guest to its prompt, ${fw.name}: hartvm ${i + 1}/${ctx.reps}`);
-    runs.hartvm.push(atPrompt(await measure(process.execPath, [ctx.cli, "--append", "printk.time=1", "--timeout", "300", "--jit", ctx.jit, ...fw.hartvm], opts)));
+    const h = await measure(process.execPath, [ctx.cli, "--append", "printk.time=1", "--timeout", "300", "--jit", ctx.jit, ...fw.hartvm],
+      probe ? { ...opts, probe: { at: "prompt", read: probe.read } } : opts);
+    if (probe) probe.samples.push(h.events.prompt.probe);
+    runs.hartvm.push(atPrompt(h));
     if (ctx.qemu) {
       progress(`default guest to its prompt, ${fw.name}: qemu ${i + 1}/${ctx.reps}`);
       runs.qemu.push(atPrompt(await measure(ctx.qemu, [...qemuVirt(ctx, guest.initrd, `${guest.cmdline} printk.time=1`), ...fw.qemu], opts)));

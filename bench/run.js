@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { bootToUserspace, defaultGuestPrompt, computeSuite } from "./linux.js";
 import { BARE, bareMetal } from "./baremetal.js";
-import { wasmCompile, memory } from "./hostcost.js";
+import { wasmCompile, memory, memoryAtPrompt } from "./hostcost.js";
 import { printTable } from "./table.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,13 +78,16 @@ async function main() {
 
     const workloads = [];
     if (wanted("boot")) for (const fw of firmware) workloads.push(await bootToUserspace(ctx, "boot to userspace (default initramfs + marker)", realistic, fw, progress));
-    if (wanted("prompt")) for (const fw of firmware) workloads.push(await defaultGuestPrompt(ctx, guest, fw, progress));
+    // the built-in SBI prompt runs double as the memory probe (host cost)
+    const memorySamples = [];
+    const probe = { read: memoryAtPrompt, samples: memorySamples };
+    if (wanted("prompt")) for (const fw of firmware) workloads.push(await defaultGuestPrompt(ctx, guest, fw, progress, fw === FIRMWARE[0] ? probe : null));
     if (wanted("compute") && existsSync(SUITE_INITRD)) workloads.push(...(await computeSuite(ctx, SUITE_INITRD, progress)));
     if (wanted("bare-metal")) {
       const wasm = await WebAssembly.compile(readFileSync(ctx.wasmPath));
       for (const w of BARE) workloads.push(await bareMetal(ctx, wasm, w, progress));
     }
-    const hostCost = { wasmCompile: wasmCompile(ctx, progress), memory: await memory(ctx, progress) };
+    const hostCost = { wasmCompile: wasmCompile(ctx, progress), memory: await memory(ctx, memorySamples, progress) };
     load.end = loadavg();
     progress("");
 
