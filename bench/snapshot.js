@@ -16,7 +16,7 @@ const quick = args.includes("--quick");
 const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(ROOT, "bench", "results", "snapshot.json");
 const REPS = quick ? 2 : 5;
 const FORKS = quick ? 10 : 100;
-const THROUGHPUT_S = quick ? 5 : 20;
+const THROUGHPUT_S = quick ? 3 : 20;
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const stats = (xs) => ({ values: xs, median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
