@@ -24,6 +24,8 @@ export interface BoardHost {
   setExternalInterrupt(ctx: number, level: boolean): void;
   /** A byte the UART transmitted. */
   console(byte: number): void;
+  /** The next console input byte for a guest that polls the UART, or -1. */
+  consoleInput?(): number;
   onPowerOff(): void;
   onReset(): void;
   onFail(code: number): void;
@@ -66,7 +68,7 @@ export const VIRT_BOARD: readonly BoardRow[] = [
   },
   {
     name: "uart0", base: 0x1000_0000, size: 0x100, irq: 10, access: { min: 1, max: 4 },
-    create: (h, irq) => new Uart16550({ irq, transmit: h.console }),
+    create: (h, irq) => new Uart16550({ irq, transmit: h.console, pollInput: h.consoleInput }),
   },
   ...Array.from({ length: VIRTIO_SLOTS }, (_, n): BoardRow => ({
     name: `virtio${n}`, base: 0x1000_1000 + n * 0x1000, size: 0x1000, irq: 1 + n, access: { min: 1, max: 4 },

@@ -146,6 +146,7 @@ export class Vm {
       ram,
       setExternalInterrupt: (ctx, level) => core.setExternalInterrupt(ctx, level),
       console: (byte) => vm!.outBuf.push(byte),
+      consoleInput: () => vm!.input.shift() ?? -1,
       onPowerOff: () => vm!.requestExit({ status: 0, reason: "poweroff" }),
       onReset: () => vm!.requestReboot(),
       onFail: (code) => vm!.requestExit({ status: exitStatus(code), reason: "fail" }),
@@ -266,6 +267,10 @@ export class Vm {
     return Number(n);
   }
 
+  /**
+   * Feeds console input to a UART driver that listens for interrupts, as much as its
+   * receiver takes (a driver that polls takes it byte by byte through consoleInput).
+   */
   private pumpInput(): void {
     if (this.input.length === 0 || !this.board.uart.listening()) return;
     const room = this.board.uart.rxSpace();

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Build the loader probe (src/probe.S) in every form the loaders take, into bin/:
+#   probe.bin                raw binary (position-independent)
+#   probe-image.bin          Linux RISC-V Image (header first), and probe-image.bin.gz
+#   probe-at-ADDR.elf        ELF linked at ADDR (0x80000000, 0x80200000, 0x80400000),
+#                            e_entry set to a decoy that must not run
+# uImages are made by the tests from probe.bin (helpers.ts), with the header fields
+# each case needs.  Needs Debian's gcc-riscv64-unknown-elf; fixed flags, no build id,
+# `gzip -n`: the output is byte-for-byte reproducible and committed.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CC=${CC:-riscv64-unknown-elf-gcc}
+OBJCOPY=${OBJCOPY:-riscv64-unknown-elf-objcopy}
+ARCH="-march=rv64gc_zicsr_zifencei -mabi=lp64d -mcmodel=medany"
+LDFLAGS="-nostdlib -nostartfiles -static -Wl,-n -Wl,--build-id=none -Wl,--no-relax -Wl,--no-warn-rwx-segments"
+out=${OUT:-$here/bin}
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+echo "  AS  probe"
+$CC $ARCH -c "$here/src/probe.S" -o probe.o
+$CC $ARCH -DIMAGE_HEADER -c "$here/src/probe.S" -o probe-image.o
+$CC $ARCH $LDFLAGS -Wl,-Ttext=0 -e _head -o probe0.elf probe.o
+$CC $ARCH $LDFLAGS -Wl,-Ttext=0 -e _head -o probe-image0.elf probe-image.o
+$OBJCOPY -O binary probe0.elf "$out/probe.bin"
+$OBJCOPY -O binary probe-image0.elf "$out/probe-image.bin"
+gzip -n -9 -c "$out/probe-image.bin" > "$out/probe-image.bin.gz"
+for addr in 0x80000000 0x80200000 0x80400000; do
+  $CC $ARCH $LDFLAGS -Wl,-Ttext=$addr -e decoy -o "$out/probe-at-$addr.elf" probe.o
+done
