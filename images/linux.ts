@@ -37,7 +37,7 @@ export function parseImageHeader(bytes: Uint8Array, name: string): Kernel {
 
 /** Recognises the kernel's format (gunzipping an Image.gz or a compressed uImage). */
 export async function parseKernel(raw: Uint8Array, name: string): Promise<Kernel> {
-  if (raw.length === 0) throw new ImageError(`${name}: the kernel file is empty`);
+  if (raw.length === 0) throw new ImageError(`kernel '${name}' is empty`);
   if (isElf(raw)) return { kind: "elf", elf: parseElf(raw, name) };
   if (isUImage(raw)) return parseUImageKernel(raw, name);
   if (isGzip(raw)) {
