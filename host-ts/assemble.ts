@@ -17,6 +17,7 @@ export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: strin
       log: (line) => machine!.log(line),
       disks: resolved.disks,
       noReboot: resolved.noReboot,
+      virtioLegacy: resolved.virtioLegacy,
       jit: resolved.jitThreshold,
       jitSync: resolved.jitSync,
       deterministic: resolved.deterministic ?? undefined,

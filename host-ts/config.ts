@@ -41,6 +41,12 @@ export interface MachineConfig {
   jit?: boolean | number | { threshold?: number; sync?: boolean };
   /** Exit when the guest reboots, instead of restarting it. */
   noReboot?: boolean;
+  /**
+   * virtio-mmio in the legacy (version 1) register layout, for guests whose drivers know
+   * only that one (QEMU's -global virtio-mmio.force-legacy=true, QEMU's own default);
+   * default false: version 2.
+   */
+  virtioLegacy?: boolean;
   /** Running time in ms after which the machine exits with status 124. */
   timeoutMs?: number;
   /** Device events worth a line (a driver broke the virtio protocol, a disk failed). */
@@ -88,6 +94,7 @@ export interface ResolvedConfig {
   images: BootImages;
   disks: OpenDisk[];
   noReboot: boolean;
+  virtioLegacy: boolean;
   timeoutMs?: number;
   trace?: { count: number; out: (line: string) => void };
   log: (line: string) => void;
@@ -129,7 +136,7 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
   return {
     // Deterministic runs compile in place: when a block becomes compiled must not depend on the host's threads.
     ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true || deterministic !== null, sources, images, disks, deterministic,
-    noReboot: config.noReboot === true, timeoutMs: config.timeoutMs, trace: config.trace,
+    noReboot: config.noReboot === true, virtioLegacy: config.virtioLegacy === true, timeoutMs: config.timeoutMs, trace: config.trace,
     log: config.log ?? (() => {}),
   };
 }

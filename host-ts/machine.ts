@@ -192,7 +192,7 @@ export class Machine {
     const c = this.config;
     return {
       vm: this.vm!,
-      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, deterministic: c.deterministic },
+      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, virtioLegacy: c.virtioLegacy, deterministic: c.deterministic },
       sources: c.sources,
       disks: c.disks,
       coreBuild: this.coreBuild,

@@ -46,6 +46,8 @@ export interface VmOptions {
   log?: (line: string) => void;
   /** Exit instead of restarting when the guest reboots. */
   noReboot?: boolean;
+  /** virtio-mmio in the legacy (version 1) layout (QEMU's -global virtio-mmio.force-legacy=true). */
+  virtioLegacy?: boolean;
   /** Visits to a block before it is compiled to WebAssembly; 0 interprets everything. Default DEFAULT_JIT_THRESHOLD. */
   jit?: number;
   /** Compile each block as soon as it is hot, inside run(), rather than in background batches: for tests. */
@@ -153,6 +155,7 @@ export class Vm {
       wallClockNs: () => clock.wallClockNs(),
       scheduleAlarm: (atNs, cb) => clock.scheduleAlarm(board!, atNs, cb),
       virtio,
+      virtioLegacy: opts.virtioLegacy,
       log,
     });
     core.setMmioMap(board.mmioRegions());

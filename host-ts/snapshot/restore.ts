@@ -52,6 +52,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     images,
     disks,
     noReboot: opts.noReboot ?? state.machine.noReboot,
+    virtioLegacy: state.machine.virtioLegacy,
     timeoutMs: opts.timeoutMs,
     trace: opts.trace,
     log: opts.log ?? (() => {}),
