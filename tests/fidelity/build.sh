@@ -4,6 +4,7 @@
 #   probe-image.bin          Linux RISC-V Image (header first), and probe-image.bin.gz
 #   probe-at-ADDR.elf        ELF linked at ADDR (0x80000000, 0x80200000, 0x80400000),
 #                            e_entry set to a decoy that must not run
+# the other assembly programs src/*.S into bin/NAME.elf (M-mode at 0x80000000),
 # and the C programs src/*.c into bin/NAME.elf (M-mode at 0x80000000, the runtime of
 # tests/adversarial built with -DQEMU_VIRT: UART output and sifive_test exit, so the
 # same ELF runs on hartvm and on qemu-system-riscv64 -M virt).
@@ -31,6 +32,13 @@ $OBJCOPY -O binary probe-image0.elf "$out/probe-image.bin"
 gzip -n -9 -c "$out/probe-image.bin" > "$out/probe-image.bin.gz"
 for addr in 0x80000000 0x80200000 0x80400000; do
   $CC $ARCH $LDFLAGS -Wl,-Ttext=$addr -e decoy -o "$out/probe-at-$addr.elf" probe.o
+done
+for src in "$here"/src/*.S; do
+  name=$(basename "$src" .S)
+  [ "$name" = probe ] && continue
+  echo "  AS  $name"
+  $CC $ARCH -c "$src" -o "$name.o"
+  $CC $ARCH $LDFLAGS -Wl,-Ttext=0x80000000 -o "$out/$name.elf" "$name.o"
 done
 CFLAGS="-O2 -ffreestanding -fno-builtin -fno-common -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -DQEMU_VIRT"
 ADV="$here/../adversarial/src"
