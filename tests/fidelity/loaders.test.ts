@@ -104,6 +104,11 @@ describe("loaders: the finer rules", () => {
     expect(probeLines(r.output), r.output).toEqual(expectedLines("none", 0x8000_0000, 0x8000_0000, { initrd: INITRD, ramBytes: 64 * MiB }));
   });
 
+  it("ELF firmware: OpenSBI's fw_dynamic.elf at its addresses, the kernel at the 2 MiB boundary after it", async () => {
+    const r = await run({ bios: FW_DYNAMIC.replace(".bin", ".elf"), kernel: bin("probe.bin"), initrd: INITRD });
+    expect(probeLines(r.output), r.output).toEqual(expectedLines("fw_dynamic", 0x8020_0000, 0x8020_0000, { initrd: INITRD }));
+  });
+
   it("fw_jump jumps to 0x80200000 whatever was loaded elsewhere (nothing runs, as on QEMU)", async () => {
     const r = await run({ bios: FW_JUMP, kernel: bin("probe-at-0x80400000.elf") }, 1500);
     expect(r.output).toContain("Domain0 Next Address      : 0x0000000080200000");
@@ -125,6 +130,7 @@ describe.skipIf(ON_QEMU)("loaders: refusals, one line saying why", () => {
   const cases: [string, () => MachineConfig, RegExp][] = [
     ["--bios none with an ELF that loads nothing at 0x80000000 (QEMU would run zeroed RAM)",
       () => ({ bios: "none", kernel: bin("probe-at-0x80200000.elf") }), /puts nothing at 0x80000000, where the harts start/],
+    ["ELF firmware that puts nothing at 0x80000000", () => ({ bios: bin("probe-at-0x80200000.elf"), kernel: bin("probe.bin") }), /firmware '.*' puts nothing at 0x80000000/],
     ["a uImage compressed with lzma", () => ({ kernel: uimage(bin("probe.bin"), { load: 0x8020_0000, entry: 0x8020_0000, comp: 3 }) }), /compressed with lzma; only uncompressed and gzip/],
     ["a kernel_noload uImage", () => ({ kernel: uimage(bin("probe.bin"), { load: 0, entry: 0, type: 14 }) }), /kernel_noload uImage cannot be placed/],
     ["a firmware uImage as the kernel", () => ({ kernel: uimage(bin("probe.bin"), { load: 0x8020_0000, entry: 0x8020_0000, type: 5 }) }), /a uImage of type 5, not a kernel/],

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMachine, restoreMachine } from "../../host-ts/api.js";
-import { BIN, run } from "./helpers.js";
+import { spawnSync } from "node:child_process";
+import { BIN, ROOT, run } from "./helpers.js";
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "hartvm-virtio-")); });
@@ -39,6 +40,18 @@ describe("virtio drivers as QEMU takes them", () => {
     expect(r.output).toBe("virtio-drivers: virtio-mmio version 1: rng ok, blk ok\n");
     expect(r).toMatchObject({ status: 0, reason: "poweroff" });
     expect(sector1(disk)).toBe("written over virtio-mmio v1\n");
+  });
+
+  it("the CLI: --virtio-legacy and QEMU's -global virtio-mmio.force-legacy=true|false", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "hartvm.js"), "--timeout", "20", "--bios", "none", "--kernel", join(BIN, "virtio-drivers.elf"), ...args], { encoding: "utf8" });
+    for (const [args, version] of [[["--virtio-legacy"], 1], [["-global", "virtio-mmio.force-legacy=true"], 1], [["-global", "virtio-mmio.force-legacy=false"], 2]] as const) {
+      const r = cli("--drive", diskImage(`cli-${args.join("")}.img`), ...args);
+      expect(r.stdout, r.stderr).toBe(`virtio-drivers: virtio-mmio version ${version}: rng ok, blk ok\n`);
+      expect(r.status).toBe(0);
+    }
+    const bad = cli("-global", "virtio-blk.num-queues=2");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("hartvm: -global: only virtio-mmio.force-legacy=true|false is supported, got 'virtio-blk.num-queues=2'\n");
   });
 
   it("version 1: the default guest's Linux uses a disk and the entropy device through it, and a snapshot keeps it", async () => {
