@@ -5,6 +5,16 @@
 // below the trigger level: IIR reports "timeout" (0xC) then, "data available" (0x4) at or
 // above it. Host input that does not fit is refused (receive() returns the count taken),
 // so none is lost; only the guest's own loopback writes can overrun.
+//
+// Input reaches two kinds of driver. One that enables the receive interrupt (Linux, when
+// a tty opens the port) is fed by the host through receive(). One that polls (U-Boot,
+// OpenSBI's getchar, most bare-metal programs) never enables it: once the guest has read
+// LSR POLLS_BEFORE_INPUT times in a row, finding the receiver empty and touching no other
+// register, it is taken to be polling, and from then on each such read asks `pollInput`
+// for one byte, so a polled receiver holds at most one byte the guest has not yet looked
+// at. A driver that writes IER or FCR is setting the port up again and must show it polls
+// anew. Linux never reads LSR more than a few times in a row (once per character it
+// prints), so input is still held while it boots.
 import type { Device, DeviceState, FdtContext, IrqLine } from "./device.js";
 import { fdtName, fdtReg, requireIrq, stateBool, stateNumber, stateNumbers } from "./device.js";
 import type { FdtNode } from "../images/fdt.js";
@@ -14,6 +24,8 @@ export interface Uart16550Options {
   transmit: (byte: number) => void;
   /** Name for log lines (default "uart0"). */
   name?: string;
+  /** The next byte of console input for a driver that polls, or -1 when there is none. */
+  pollInput?: () => number;
 }
 
 // Register offsets
@@ -76,11 +88,14 @@ const MSR_STATIC_LINES = MSR_DCD | MSR_DSR | MSR_CTS;
 const FIFO_SIZE = 16;
 const TRIGGER_LEVELS = [1, 4, 8, 14];
 const CLOCK_FREQUENCY = 3_686_400; // QEMU's 0x384000
+/** Consecutive reads of an empty receiver's LSR (and nothing else) that make a driver a poller. */
+export const POLLS_BEFORE_INPUT = 16;
 
 export class Uart16550 implements Device {
   readonly name: string;
   private readonly irq: IrqLine;
   private readonly transmit: (byte: number) => void;
+  private readonly pollInput: () => number;
 
   // Registers (all plain numbers, see saveState)
   private ier = 0;
@@ -94,10 +109,15 @@ export class Uart16550 implements Device {
   private thrIpending = false;
   private rx: number[] = [];
   private irqLevel = false;
+  /** LSR reads in a row that found the receiver empty (no other register accessed). */
+  private emptyPolls = 0;
+  /** The driver polls: LSR reads with the receiver empty take input from pollInput. */
+  private polled = false;
 
   constructor(opts: Uart16550Options) {
     this.irq = opts.irq;
     this.transmit = opts.transmit;
+    this.pollInput = opts.pollInput ?? (() => -1);
     this.name = opts.name ?? "uart0";
   }
 
@@ -110,11 +130,17 @@ export class Uart16550 implements Device {
   }
 
   /**
-   * Whether a driver is listening: the receive interrupt is enabled (Linux enables it when a
-   * tty opens the port). Feeding input before that loses it when the driver resets the FIFO.
+   * Whether a driver is listening for interrupts: the receive interrupt is enabled (Linux
+   * enables it when a tty opens the port). Feeding input before that loses it when the
+   * driver resets the FIFO. (A polling driver takes its input through pollInput.)
    */
   listening(): boolean {
     return (this.ier & IER_RDI) !== 0;
+  }
+
+  /** Whether the guest is known to poll the receiver (tests, debugging). */
+  get polling(): boolean {
+    return this.polled;
   }
 
   canReceive(): boolean {
@@ -132,7 +158,10 @@ export class Uart16550 implements Device {
   // ---- Device ----
 
   read(offset: number, _size: 1 | 2 | 4): number {
-    switch (offset & 7) {
+    const reg = offset & 7;
+    if (reg === LSR) this.notePoll();
+    else this.emptyPolls = 0;
+    switch (reg) {
       case RBR_THR_DLL: {
         if (this.lcr & LCR_DLAB) return this.divisor & 0xff;
         const b = this.rx.length > 0 ? this.rx.shift()! : 0;
@@ -176,7 +205,10 @@ export class Uart16550 implements Device {
 
   write(offset: number, _size: 1 | 2 | 4, value: number): void {
     const v = value & 0xff;
-    switch (offset & 7) {
+    const reg = offset & 7;
+    this.emptyPolls = 0;
+    if ((reg === IER_DLM || reg === IIR_FCR) && !(reg === IER_DLM && this.lcr & LCR_DLAB)) this.polled = false; // set up again
+    switch (reg) {
       case RBR_THR_DLL:
         if (this.lcr & LCR_DLAB) {
           this.divisor = (this.divisor & 0xff00) | v;
@@ -245,6 +277,8 @@ export class Uart16550 implements Device {
     this.divisor = 0x0c;
     this.thrIpending = false;
     this.rx = [];
+    this.emptyPolls = 0;
+    this.polled = false;
     this.updateIrq();
   }
 
@@ -260,6 +294,8 @@ export class Uart16550 implements Device {
       divisor: this.divisor,
       thrIpending: this.thrIpending,
       rx: this.rx.slice(),
+      emptyPolls: this.emptyPolls,
+      polled: this.polled,
     };
   }
 
@@ -274,6 +310,9 @@ export class Uart16550 implements Device {
     this.divisor = stateNumber(s, "divisor") & 0xffff;
     this.thrIpending = stateBool(s, "thrIpending");
     this.rx = stateNumbers(s, "rx").map((b) => b & 0xff).slice(0, this.rxCapacity());
+    // Absent from snapshots made before polled input existed.
+    this.emptyPolls = s.emptyPolls === undefined ? 0 : Math.min(stateNumber(s, "emptyPolls") >>> 0, POLLS_BEFORE_INPUT);
+    this.polled = s.polled === undefined ? false : stateBool(s, "polled");
     this.irqLevel = !this.computeLevel(); // force the line to be driven
     this.updateIrq();
   }
@@ -292,6 +331,21 @@ export class Uart16550 implements Device {
   }
 
   // ---- internals ----
+
+  /** An LSR read: with the receiver empty it counts towards polling, and a poller gets a byte. */
+  private notePoll(): void {
+    if (this.rx.length > 0 || this.ier & IER_RDI || this.mcr & MCR_LOOP) {
+      this.emptyPolls = 0;
+      return;
+    }
+    if (!this.polled && ++this.emptyPolls >= POLLS_BEFORE_INPUT) this.polled = true;
+    if (!this.polled) return;
+    const b = this.pollInput();
+    if (b >= 0) {
+      this.rx.push(b & 0xff);
+      this.updateIrq();
+    }
+  }
 
   private rxCapacity(): number {
     return this.fcr & FCR_FE ? FIFO_SIZE : 1;

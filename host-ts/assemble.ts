@@ -19,6 +19,7 @@ export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: strin
       shares: resolved.shares,
       virtioConsole: resolved.virtioConsole ? { output: (bytes) => machine!.hvcOutput(bytes) } : undefined,
       noReboot: resolved.noReboot,
+      virtioLegacy: resolved.virtioLegacy,
       jit: resolved.jitThreshold,
       jitSync: resolved.jitSync,
       deterministic: resolved.deterministic ?? undefined,

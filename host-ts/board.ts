@@ -24,6 +24,8 @@ export interface BoardHost {
   setExternalInterrupt(ctx: number, level: boolean): void;
   /** A byte the UART transmitted. */
   console(byte: number): void;
+  /** The next console input byte for a guest that polls the UART, or -1. */
+  consoleInput?(): number;
   onPowerOff(): void;
   onReset(): void;
   onFail(code: number): void;
@@ -32,6 +34,8 @@ export interface BoardHost {
   scheduleAlarm(atNs: bigint | null, callback: () => void): void;
   /** The virtio device models, in slot order (the first at 0x1000_1000). */
   virtio: readonly VirtioDeviceModel[];
+  /** virtio-mmio in the legacy (version 1) layout, QEMU's force-legacy=true. */
+  virtioLegacy?: boolean;
   log: Log;
 }
 
@@ -66,11 +70,11 @@ export const VIRT_BOARD: readonly BoardRow[] = [
   },
   {
     name: "uart0", base: 0x1000_0000, size: 0x100, irq: 10, access: { min: 1, max: 4 },
-    create: (h, irq) => new Uart16550({ irq, transmit: h.console }),
+    create: (h, irq) => new Uart16550({ irq, transmit: h.console, pollInput: h.consoleInput }),
   },
   ...Array.from({ length: VIRTIO_SLOTS }, (_, n): BoardRow => ({
     name: `virtio${n}`, base: 0x1000_1000 + n * 0x1000, size: 0x1000, irq: 1 + n, access: { min: 1, max: 4 },
-    create: (h, irq) => new VirtioMmio({ ram: h.ram, irq, device: h.virtio[n] ?? null, log: h.log, name: `virtio${n}` }),
+    create: (h, irq) => new VirtioMmio({ ram: h.ram, irq, device: h.virtio[n] ?? null, log: h.log, name: `virtio${n}`, legacy: h.virtioLegacy }),
   })),
 ];
 

@@ -28,6 +28,8 @@ export interface CliOptions {
   dumpDtb?: string;
   timeoutSeconds?: number;
   noReboot: boolean;
+  /** virtio-mmio version 1 (--virtio-legacy, QEMU's -global virtio-mmio.force-legacy=true). */
+  virtioLegacy: boolean;
   /** Visits before a block is compiled to wasm; 0 = interpret only; undefined = the machine's default. */
   jit?: number;
   jitStats: boolean;
@@ -62,6 +64,8 @@ export const USAGE = `usage: hartvm [options]
   --dtb FILE | --dump-dtb FILE
   --timeout SECONDS         stop the guest; exit status 124
   --no-reboot               exit when the guest reboots
+  --virtio-legacy           virtio-mmio version 1 (legacy) registers, for guests with only
+                            legacy drivers (QEMU: -global virtio-mmio.force-legacy=true)
   --jit on|off|N            compile hot code to WebAssembly (default on); N = visits
                             before a block is compiled (0 = off)
   --jit-stats               print translation statistics on exit
@@ -113,6 +117,13 @@ function parseDrive(text: string): DriveSpec {
   return drive;
 }
 
+/** QEMU's -global, for the one property hartvm has: virtio-mmio.force-legacy (true = version 1). */
+function parseGlobal(text: string): boolean {
+  const m = /^virtio-mmio\.force-legacy=(true|false|on|off)$/.exec(text);
+  if (!m) throw new UsageError(`-global: only virtio-mmio.force-legacy=true|false is supported, got '${text}'`);
+  return m[1] === "true" || m[1] === "on";
+}
+
 /** QEMU's -gdb device: tcp:[HOST]:PORT (none = no stub). */
 function parseGdb(text: string): { host: string; port: number } | undefined {
   if (text === "none") return undefined;
@@ -123,7 +134,7 @@ function parseGdb(text: string): { host: string; port: number } | undefined {
 
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], shares: [], noReboot: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], shares: [], noReboot: false, virtioLegacy: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -172,6 +183,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
         break;
       }
       case "--no-reboot": case "-no-reboot": o.noReboot = true; break;
+      case "--virtio-legacy": o.virtioLegacy = true; break;
+      case "--global": case "-global": o.virtioLegacy = parseGlobal(value()); break;
       case "--jit": {
         const v = value();
         if (v === "on") o.jit = undefined;
@@ -208,7 +221,7 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     }
   }
   if (o.restore !== undefined) {
-    const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "--m", "--smp", "--drive", "--share", "--virtconsole", "--dtb", "--dump-dtb", "--deterministic"].find((f) => o.given.has(f));
+    const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "--m", "--smp", "--drive", "--share", "--virtconsole", "--dtb", "--dump-dtb", "--deterministic", "--virtio-legacy", "--global"].find((f) => o.given.has(f));
     if (clash) throw new UsageError(`--restore continues the saved machine as it was; ${clash} cannot change it`);
   }
   if (o.waitForDebugger && !o.gdb) throw new UsageError("-S waits for a debugger: add --gdb tcp::PORT or -s");

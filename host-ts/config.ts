@@ -6,7 +6,7 @@ import { hasFileSystem } from "./platform/runtime.js";
 import { loadDefaultGuest } from "./assets.js";
 import { checkCommandLine, checkHarts, checkJit, checkVirtioDevices, parseMemorySize } from "./limits.js";
 import { DEFAULT_JIT_THRESHOLD } from "./vm.js";
-import type { BootImages, Firmware } from "./boot.js";
+import type { BootImages, Firmware, FirmwareMode } from "./boot.js";
 import { parseElf, isElf, ImageError } from "../images/elf.js";
 import { parseKernel } from "../images/linux.js";
 import { MemoryBlockBackend, type BlockBackend } from "../devices/virtio/block-backend.js";
@@ -34,13 +34,13 @@ export interface ShareConfig {
 }
 
 export interface MachineConfig {
-  /** Linux Image, Image.gz or ELF; absent: the embedded default guest (unless bios is "none"). */
+  /** ELF, uImage, Linux Image (or Image.gz) or a raw binary, placed as QEMU's virt places them; absent: the embedded default guest (unless bios is "none"). */
   kernel?: Input;
-  /** initramfs (cpio, optionally gzip). */
+  /** initramfs (cpio, optionally gzip, or a RAMDISK uImage). */
   initrd?: Input;
   /** Kernel command line (appended to the default guest's own). */
   append?: string;
-  /** "builtin" (default): hartvm's SBI; "none": the kernel (an ELF) runs in M-mode; or M-mode firmware (OpenSBI fw_dynamic/fw_jump). */
+  /** "builtin" (default): hartvm's SBI; "none": the kernel runs in M-mode from the start of RAM; or M-mode firmware, ELF or raw (OpenSBI fw_dynamic/fw_jump, U-Boot). */
   bios?: "builtin" | "none" | Input;
   /** Guest RAM: "256M", "1G", or bytes (default 256 MiB). */
   memory?: string | number;
@@ -61,6 +61,12 @@ export interface MachineConfig {
   jit?: boolean | number | { threshold?: number; sync?: boolean };
   /** Exit when the guest reboots, instead of restarting it. */
   noReboot?: boolean;
+  /**
+   * virtio-mmio in the legacy (version 1) register layout, for guests whose drivers know
+   * only that one (QEMU's -global virtio-mmio.force-legacy=true, QEMU's own default);
+   * default false: version 2.
+   */
+  virtioLegacy?: boolean;
   /** Running time in ms after which the machine exits with status 124. */
   timeoutMs?: number;
   /** Device events worth a line (a driver broke the virtio protocol, a disk failed). */
@@ -118,6 +124,7 @@ export interface ResolvedConfig {
   shares: OpenShare[];
   virtioConsole: boolean;
   noReboot: boolean;
+  virtioLegacy: boolean;
   timeoutMs?: number;
   trace?: { count: number; out: (line: string) => void };
   log: (line: string) => void;
@@ -168,7 +175,7 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
     // Deterministic runs compile in place: when a block becomes compiled must not depend on the host's threads.
     ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true || deterministic !== null, sources, images, disks, deterministic,
     shares, virtioConsole,
-    noReboot: config.noReboot === true, timeoutMs: config.timeoutMs, trace: config.trace,
+    noReboot: config.noReboot === true, virtioLegacy: config.virtioLegacy === true, timeoutMs: config.timeoutMs, trace: config.trace,
     log: config.log ?? (() => {}),
   };
 }
@@ -197,23 +204,19 @@ async function readSources(config: MachineConfig, ramBytes: number): Promise<Boo
 
 /** The boot images (formats recognised, limits checked) from their sources. */
 export async function bootImagesFrom(sources: BootSources): Promise<BootImages> {
-  if (sources.bios === "none") {
-    const k = sources.kernel as ImageBytes;
-    if (!isElf(k.bytes)) throw new ImageError(`kernel '${k.name}' is not an ELF file (--bios none boots ELF programs in M-mode)`);
-    return { kind: "bare-metal", elf: parseElf(k.bytes, k.name), name: k.name };
-  }
   const guest = sources.kernel === "default" || sources.initrd === "default" ? await loadDefaultGuest() : null;
   const kernelName = sources.kernel === "default" ? "default guest Image.gz" : sources.kernel.name;
   const kernel = sources.kernel === "default" ? guest!.kernel : await parseKernel(sources.kernel.bytes, kernelName);
   const initrd = sources.initrd === "default" ? guest!.initrd : sources.initrd?.bytes;
-  const firmware = typeof sources.bios === "object" ? firmwareOf(sources.bios) : undefined;
+  const firmware: FirmwareMode = typeof sources.bios === "object" ? firmwareOf(sources.bios) : sources.bios;
   const bootargs = sources.kernel === "default" ? [guest!.cmdline, sources.append].filter(Boolean).join(" ") : sources.append;
   if (bootargs !== undefined) checkCommandLine(bootargs);
-  return { kind: "linux", kernel, kernelName, initrd, bootargs, firmware, dtb: sources.dtb ?? undefined };
+  return { kind: "kernel", firmware, kernel, kernelName, initrd, bootargs, dtb: sources.dtb ?? undefined };
 }
 
 function firmwareOf({ bytes, name }: ImageBytes): Firmware {
   if (bytes.length === 0) throw new ImageError(`firmware '${name}' is empty`);
+  // QEMU's riscv_load_firmware: an ELF, else raw bytes at the start of RAM.
   return { bytes, elf: isElf(bytes) ? parseElf(bytes, name) : undefined, name };
 }
 

@@ -87,12 +87,17 @@ export function userDeviceTree(blob: Uint8Array, name: string, chosen: Chosen): 
   }
 }
 
+/** One cell, as QEMU 7.2 writes the initrd's bounds (qemu_fdt_setprop_cell); two above 4 GiB, which a cell cannot hold. */
+function addressCells(addr: number): number | number[] {
+  return addr < 2 ** 32 ? addr : cells64(addr);
+}
+
 function chosenProps(chosen: Chosen): FdtNode["props"] {
   const props: FdtNode["props"] = {};
-  if (chosen.bootargs !== undefined) props.bootargs = chosen.bootargs;
+  if (chosen.bootargs) props.bootargs = chosen.bootargs; // QEMU leaves an empty command line out
   if (chosen.initrd) {
-    props["linux,initrd-start"] = cells64(chosen.initrd.start);
-    props["linux,initrd-end"] = cells64(chosen.initrd.end);
+    props["linux,initrd-start"] = addressCells(chosen.initrd.start);
+    props["linux,initrd-end"] = addressCells(chosen.initrd.end);
   }
   if (chosen.rngSeed) props["rng-seed"] = chosen.rngSeed;
   return props;

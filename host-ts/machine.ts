@@ -195,7 +195,7 @@ export class Machine {
     const c = this.config;
     return {
       vm: this.vm!,
-      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, deterministic: c.deterministic, virtioConsole: c.virtioConsole },
+      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, virtioLegacy: c.virtioLegacy, deterministic: c.deterministic, virtioConsole: c.virtioConsole },
       sources: c.sources,
       disks: c.disks,
       shares: c.shares,

@@ -58,6 +58,8 @@ export interface VmOptions {
   log?: (line: string) => void;
   /** Exit instead of restarting when the guest reboots. */
   noReboot?: boolean;
+  /** virtio-mmio in the legacy (version 1) layout (QEMU's -global virtio-mmio.force-legacy=true). */
+  virtioLegacy?: boolean;
   /** Visits to a block before it is compiled to WebAssembly; 0 interprets everything. Default DEFAULT_JIT_THRESHOLD. */
   jit?: number;
   /** Compile each block as soon as it is hot, inside run(), rather than in background batches: for tests. */
@@ -165,12 +167,14 @@ export class Vm {
       ram,
       setExternalInterrupt: (ctx, level) => core.setExternalInterrupt(ctx, level),
       console: (byte) => vm!.outBuf.push(byte),
+      consoleInput: () => vm!.input.shift() ?? -1,
       onPowerOff: () => vm!.requestExit({ status: 0, reason: "poweroff" }),
       onReset: () => vm!.requestReboot(),
       onFail: (code) => vm!.requestExit({ status: exitStatus(code), reason: "fail" }),
       wallClockNs: () => clock.wallClockNs(),
       scheduleAlarm: (atNs, cb) => clock.scheduleAlarm(board!, atNs, cb),
       virtio,
+      virtioLegacy: opts.virtioLegacy,
       log,
     });
     core.setMmioMap(board.mmioRegions());
@@ -287,6 +291,10 @@ export class Vm {
     return Number(n);
   }
 
+  /**
+   * Feeds console input to a UART driver that listens for interrupts, as much as its
+   * receiver takes (a driver that polls takes it byte by byte through consoleInput).
+   */
   private pumpInput(): void {
     if (this.input.length === 0 || !this.board.uart.listening()) return;
     const room = this.board.uart.rxSpace();

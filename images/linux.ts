@@ -1,64 +1,52 @@
-// Kernel image formats: Linux RISC-V `Image` (header with text_offset/image_size/magic),
-// gzip-compressed Image, and ELF.
+// What a kernel file is, tried in QEMU 7.2's order (hw/riscv/boot.c riscv_load_kernel):
+// an ELF, then a uImage, then a raw binary. Between the last two hartvm recognises the
+// Linux RISC-V `Image` header, also gzip-compressed (QEMU would load an Image.gz as raw
+// bytes and not boot it): an Image is placed exactly where a raw binary goes, so for
+// anything QEMU boots the result is the same.
 import { ImageError, isElf, parseElf, type ElfImage } from "./elf.js";
+import { gunzip, isGzip } from "./gzip.js";
+import { isUImage, parseUImageKernel, type UImageKernel } from "./uimage.js";
+
+export { gunzip, isGzip } from "./gzip.js";
 
 export type Kernel =
+  | { kind: "elf"; elf: ElfImage }
+  | UImageKernel
   | { kind: "image"; bytes: Uint8Array; textOffset: number; imageSize: number }
-  | { kind: "elf"; elf: ElfImage };
+  | { kind: "raw"; bytes: Uint8Array };
 
 const RISCV_MAGIC2 = 0x05435352; // "RSC\x05"
 const RISCV_MAGIC = 0x5643534952n; // "RISCV\0\0\0"
+const IMAGE_HEADER_BYTES = 64;
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/** Gunzips with the platform's DecompressionStream (Node 18+, Deno, browsers). */
-export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  try {
-    const stream = new DecompressionStream("gzip");
-    const writer = stream.writable.getWriter();
-    writer.write(new Uint8Array(bytes)).catch(() => {});
-    writer.close().catch(() => {});
-    // Reading chunks directly is several times faster on a cold start than Response.arrayBuffer().
-    const reader = stream.readable.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.length;
-    }
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
-  } catch (e) {
-    throw new ImageError(`${name}: corrupt gzip data (${(e as Error).message})`);
-  }
-}
-
-export function parseImageHeader(bytes: Uint8Array, name: string): Kernel {
-  if (bytes.length < 64) throw new ImageError(`${name}: truncated kernel image (no Linux Image header)`);
+/** Whether `bytes` start with a Linux RISC-V Image header (either magic). */
+export function isLinuxImage(bytes: Uint8Array): boolean {
+  if (bytes.length < IMAGE_HEADER_BYTES) return false;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic2 = dv.getUint32(56, true);
-  const magic = dv.getBigUint64(48, true);
-  if (magic2 !== RISCV_MAGIC2 && magic !== RISCV_MAGIC) {
-    throw new ImageError(`${name}: not a RISC-V Linux Image, Image.gz or ELF (no Image magic)`);
-  }
+  return dv.getUint32(56, true) === RISCV_MAGIC2 || dv.getBigUint64(48, true) === RISCV_MAGIC;
+}
+
+/** A Linux Image (isLinuxImage is true): its text offset and the size it occupies with its bss. */
+export function parseImageHeader(bytes: Uint8Array, name: string): Kernel {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const textOffset = Number(dv.getBigUint64(8, true));
   const imageSize = Number(dv.getBigUint64(16, true));
   if (imageSize !== 0 && bytes.length > imageSize) throw new ImageError(`${name}: Image header size ${imageSize} is smaller than the file`);
   return { kind: "image", bytes, textOffset: textOffset || 0x20_0000, imageSize: imageSize || bytes.length };
 }
 
-/** Recognises the kernel's format (gunzipping when needed). */
+/** Recognises the kernel's format (gunzipping an Image.gz or a compressed uImage). */
 export async function parseKernel(raw: Uint8Array, name: string): Promise<Kernel> {
-  const bytes = isGzip(raw) ? await gunzip(raw, name) : raw;
-  if (isElf(bytes)) return { kind: "elf", elf: parseElf(bytes, name) };
-  return parseImageHeader(bytes, name);
+  if (raw.length === 0) throw new ImageError(`kernel '${name}' is empty`);
+  if (isElf(raw)) return { kind: "elf", elf: parseElf(raw, name) };
+  if (isUImage(raw)) return parseUImageKernel(raw, name);
+  if (isGzip(raw)) {
+    // gzip's magic is no instruction a program could start with: this is an Image.gz (or an ELF.gz).
+    const bytes = await gunzip(raw, name);
+    if (isElf(bytes)) return { kind: "elf", elf: parseElf(bytes, name) };
+    if (isLinuxImage(bytes)) return parseImageHeader(bytes, name);
+    throw new ImageError(`${name}: gzip data that holds neither a Linux Image nor an ELF`);
+  }
+  if (isLinuxImage(raw)) return parseImageHeader(raw, name);
+  return { kind: "raw", bytes: raw };
 }

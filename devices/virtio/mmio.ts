@@ -1,9 +1,18 @@
-// virtio-mmio transport, version 2 (virtio 1.x §4.2.2), as QEMU's virtio-mmio-bus slots.
-// A device model plugs in through VirtioDeviceModel; `device: null` is an empty slot
-// (DeviceID 0), which the driver skips. VIRTIO_F_VERSION_1 is always offered and
-// required. When the driver breaks the protocol the transport sets DEVICE_NEEDS_RESET,
-// raises a configuration-change interrupt, logs one line and does nothing more with the
-// queues until the driver resets the device (Status = 0). No exception escapes.
+// virtio-mmio transport (virtio 1.x §4.2.2), as QEMU 7.2's virtio-mmio-bus slots: version 2
+// by default, or the legacy version 1 layout (§4.2.4; QEMU's force-legacy=true, which is
+// QEMU's own default) with `legacy`. A device model plugs in through VirtioDeviceModel;
+// `device: null` is an empty slot (DeviceID 0), which the driver skips.
+//
+// Version 2 offers VIRTIO_F_VERSION_1 and, like QEMU, also accepts a driver that does not
+// take it: the rings and the devices work the same for it. Accepting a feature that was not
+// offered still leaves FEATURES_OK clear. Version 1 has no FEATURES_OK: the driver's
+// features count from its write (bits not offered are dropped, as QEMU drops them), and a
+// queue lives from its QueuePFN write at GuestPageSize granularity, its used ring at the
+// next QueueAlign boundary after the avail ring (§2.7.2 legacy layout).
+//
+// When the driver breaks the protocol the transport sets DEVICE_NEEDS_RESET, raises a
+// configuration-change interrupt, logs one line and does nothing more with the queues
+// until the driver resets the device (Status = 0). No exception escapes.
 //
 // Work is bounded per host step (budget.ts): a notify does what is left of the step's
 // budget; whatever the guest asked beyond it waits, as plain data on the queues, for
@@ -45,8 +54,11 @@ export const REG = {
   DriverFeatures: 0x020,
   DriverFeaturesSel: 0x024,
   QueueSel: 0x030,
+  GuestPageSize: 0x028, // legacy
   QueueNumMax: 0x034,
   QueueNum: 0x038,
+  QueueAlign: 0x03c, // legacy
+  QueuePFN: 0x040, // legacy
   QueueReady: 0x044,
   QueueNotify: 0x050,
   InterruptStatus: 0x060,
@@ -103,9 +115,16 @@ export interface VirtioMmioOptions {
   /** Where the one line about a driver error goes. */
   log: Log;
   name?: string;
+  /** The legacy (version 1) register layout (QEMU's -global virtio-mmio.force-legacy=true). */
+  legacy?: boolean;
 }
 
 const U32 = 0xffff_ffffn;
+/** A legacy queue's used-ring alignment until the driver writes QueueAlign (QEMU's VIRTIO_PCI_VRING_ALIGN). */
+const LEGACY_DEFAULT_ALIGN = 4096;
+
+/** A legacy queue's location as the driver wrote it. */
+interface LegacyQueue { pfn: number; align: number }
 
 export class VirtioMmio implements Device {
   readonly name: string;
@@ -114,6 +133,7 @@ export class VirtioMmio implements Device {
   private readonly irq: IrqLine;
   private readonly log: Log;
   private readonly offered: bigint;
+  readonly legacy: boolean;
 
   private status = 0;
   private deviceFeaturesSel = 0;
@@ -125,6 +145,9 @@ export class VirtioMmio implements Device {
   private irqLevel = false;
   private ringFeatures: RingFeatures = { indirect: false, eventIdx: false };
   private queues: Virtqueue[] = [];
+  /** Legacy: log2 of GuestPageSize (QEMU keeps it across the driver's resets) and each queue's PFN and alignment. */
+  private pageShift = 0;
+  private legacyQueues: LegacyQueue[] = [];
   /** What is left of this host step's work (refilled by continueDeferred). */
   private readonly credit = new WorkBudget();
 
@@ -134,13 +157,15 @@ export class VirtioMmio implements Device {
     this.device = opts.device;
     this.log = opts.log;
     this.name = opts.name ?? (opts.device ? `virtio${opts.device.deviceId}` : "virtio-empty");
-    this.offered = opts.device ? opts.device.features | TRANSPORT_FEATURES : 0n;
+    this.legacy = opts.legacy === true;
+    // Version 1 shows 32 feature bits; VERSION_1 (bit 32) is not among them.
+    this.offered = opts.device ? (opts.device.features | TRANSPORT_FEATURES) & (this.legacy ? U32 : ~0n) : 0n;
     this.resetTransport();
   }
 
-  /** Features the driver accepted (valid once FEATURES_OK is set). */
+  /** Features the driver accepted (valid once FEATURES_OK is set; legacy: as written). */
   get negotiatedFeatures(): bigint {
-    return this.status & STATUS_FEATURES_OK ? this.driverFeatures : 0n;
+    return this.legacy || this.status & STATUS_FEATURES_OK ? this.driverFeatures : 0n;
   }
 
   /** Current Status register (tests, debugging). */
@@ -205,13 +230,14 @@ export class VirtioMmio implements Device {
       case REG.MagicValue:
         return VIRTIO_MMIO_MAGIC;
       case REG.Version:
-        return 2;
+        return this.legacy ? 1 : 2;
       case REG.DeviceID:
         return this.device?.deviceId ?? 0;
       case REG.VendorID:
         return VIRTIO_MMIO_VENDOR;
     }
     if (!this.device) return 0;
+    if (this.legacy) return this.readLegacy(offset);
     switch (offset) {
       case REG.DeviceFeatures:
         return this.deviceFeaturesSel < 2 ? Number((this.offered >> BigInt(32 * this.deviceFeaturesSel)) & U32) : 0;
@@ -243,6 +269,10 @@ export class VirtioMmio implements Device {
     }
     if (size !== 4 || offset & 3) return;
     value >>>= 0;
+    if (this.legacy) {
+      this.writeLegacy(offset, value);
+      return;
+    }
     const q = this.queues[this.queueSel];
     const qs = q?.state;
     const ringWritable = qs !== undefined && !qs.ready;
@@ -318,6 +348,7 @@ export class VirtioMmio implements Device {
   }
 
   reset(): void {
+    this.pageShift = 0;
     this.resetTransport();
   }
 
@@ -332,10 +363,13 @@ export class VirtioMmio implements Device {
       configGeneration: this.configGeneration,
       queues: this.queues.map((q) => ({ ...q.state, job: q.state.job ? { ...q.state.job } : null })),
       device: this.device ? this.device.saveState() : null,
+      ...(this.legacy ? { legacy: true, pageShift: this.pageShift, legacyQueues: this.legacyQueues.map((l) => ({ ...l })) } : {}),
     };
   }
 
   loadState(s: DeviceState): void {
+    const savedLegacy = s.legacy === undefined ? false : stateBool(s, "legacy");
+    if (savedLegacy !== this.legacy) throw new Error(`bad device state: saved by a version ${savedLegacy ? 1 : 2} transport, this one is version ${this.legacy ? 1 : 2}`);
     this.status = stateNumber(s, "status") & 0xff;
     this.deviceFeaturesSel = stateNumber(s, "deviceFeaturesSel") >>> 0;
     this.driverFeaturesSel = stateNumber(s, "driverFeaturesSel") >>> 0;
@@ -374,6 +408,7 @@ export class VirtioMmio implements Device {
       if (st.job && st.job.head >= st.num) throw new Error(`bad device state: queue ${i} job head ${st.job.head}`);
       return new Virtqueue(i, this.ram, st, this.ringFeatures);
     });
+    if (this.legacy) this.loadLegacyState(s, sizes.length);
     if (this.device) {
       if (typeof s.device !== "object" || s.device === null) throw new Error("bad device state: device state missing");
       this.device.loadState(s.device as DeviceState);
@@ -410,6 +445,7 @@ export class VirtioMmio implements Device {
     this.interruptStatus = 0;
     this.ringFeatures = { indirect: false, eventIdx: false };
     this.queues = (this.device?.queueSizes ?? []).map((max, i) => new Virtqueue(i, this.ram, newQueueState(max), this.ringFeatures));
+    this.legacyQueues = this.queues.map(() => ({ pfn: 0, align: LEGACY_DEFAULT_ALIGN }));
     this.device?.reset();
     this.updateIrq();
   }
@@ -427,22 +463,148 @@ export class VirtioMmio implements Device {
     const before = this.status;
     // DEVICE_NEEDS_RESET belongs to the device; the driver cannot clear bits but by reset.
     let next = (value & ~STATUS_DEVICE_NEEDS_RESET) | (before & STATUS_DEVICE_NEEDS_RESET);
-    if (next & STATUS_FEATURES_OK && !(before & STATUS_FEATURES_OK)) {
+    if (!this.legacy && next & STATUS_FEATURES_OK && !(before & STATUS_FEATURES_OK)) {
       const f = this.driverFeatures;
-      if ((f & ~this.offered) !== 0n || (f & VIRTIO_F_VERSION_1) === 0n) {
+      // Without VERSION_1 too (QEMU's virtio-mmio takes such a driver; nothing here depends on it).
+      if ((f & ~this.offered) !== 0n) {
         next &= ~STATUS_FEATURES_OK; // refused: the driver sees FEATURES_OK clear
       } else {
-        const rf = this.ringFeaturesOf(f);
-        this.ringFeatures.indirect = rf.indirect; // shared with every Virtqueue
-        this.ringFeatures.eventIdx = rf.eventIdx;
-        device.setDriverFeatures?.(f);
+        this.acceptFeatures(device, f);
       }
     }
-    if (next & STATUS_DRIVER_OK && !(next & STATUS_FEATURES_OK)) next &= ~STATUS_DRIVER_OK;
+    if (!this.legacy && next & STATUS_DRIVER_OK && !(next & STATUS_FEATURES_OK)) next &= ~STATUS_DRIVER_OK;
     this.status = next;
     if (next & STATUS_DRIVER_OK && !(before & STATUS_DRIVER_OK)) {
       for (let i = 0; i < this.queues.length; i++) this.processQueue(i);
     }
+  }
+
+  private acceptFeatures(device: VirtioDeviceModel, f: bigint): void {
+    const rf = this.ringFeaturesOf(f);
+    this.ringFeatures.indirect = rf.indirect; // shared with every Virtqueue
+    this.ringFeatures.eventIdx = rf.eventIdx;
+    device.setDriverFeatures?.(f);
+  }
+
+  // ---- the legacy (version 1) registers ----
+
+  private readLegacy(offset: number): number {
+    switch (offset) {
+      case REG.DeviceFeatures:
+        return this.deviceFeaturesSel === 0 ? Number(this.offered & U32) : 0;
+      case REG.QueueNumMax:
+        return this.device!.queueSizes[this.queueSel] ?? 0;
+      case REG.QueuePFN:
+        return this.legacyQueues[this.queueSel]?.pfn ?? 0;
+      case REG.InterruptStatus:
+        return this.interruptStatus;
+      case REG.Status:
+        return this.status;
+      default:
+        return 0; // write-only, version 2 only, or no register
+    }
+  }
+
+  private writeLegacy(offset: number, value: number): void {
+    const device = this.device!;
+    const i = this.queueSel;
+    const lq = this.legacyQueues[i];
+    switch (offset) {
+      case REG.DeviceFeaturesSel:
+        this.deviceFeaturesSel = value;
+        return;
+      case REG.DriverFeaturesSel:
+        this.driverFeaturesSel = value;
+        return;
+      case REG.DriverFeatures:
+        // Only the low 32 bits exist; once the driver is running its features stay as they are.
+        if (this.driverFeaturesSel !== 0 || this.status & STATUS_DRIVER_OK) return;
+        this.driverFeatures = BigInt(value) & this.offered;
+        this.acceptFeatures(device, this.driverFeatures);
+        return;
+      case REG.GuestPageSize: {
+        const shift = value === 0 ? 32 : 31 - Math.clz32(value & -value); // QEMU: ctz32, 0 above 31
+        this.pageShift = shift > 31 ? 0 : shift;
+        return;
+      }
+      case REG.QueueSel:
+        this.queueSel = value;
+        return;
+      case REG.QueueNum:
+        if (!lq) return;
+        this.queues[i].state.num = value;
+        this.placeLegacyQueue(i);
+        return;
+      case REG.QueueAlign:
+        if (!lq || value === 0) return; // QEMU ignores a zero alignment
+        lq.align = value;
+        this.placeLegacyQueue(i);
+        return;
+      case REG.QueuePFN:
+        if (!lq) return;
+        lq.pfn = value;
+        this.placeLegacyQueue(i);
+        return;
+      case REG.QueueNotify:
+        this.processQueue(value & 0xffff);
+        return;
+      case REG.InterruptACK:
+        this.interruptStatus &= ~value;
+        this.updateIrq();
+        return;
+      case REG.Status:
+        this.writeStatus(value & 0xff);
+        return;
+    }
+  }
+
+  /**
+   * A legacy queue after a write to its QueueNum, QueueAlign or QueuePFN: live while its
+   * PFN is not zero (the driver writes zero when it stops using it), rings laid out from
+   * there. Going live starts it from the beginning, as QueueReady does in version 2.
+   */
+  private placeLegacyQueue(i: number): void {
+    const st = this.queues[i].state;
+    const { pfn, align } = this.legacyQueues[i];
+    if (pfn === 0) {
+      st.ready = false;
+      st.pending = false;
+      st.job = null;
+      return;
+    }
+    const max = this.device!.queueSizes[i];
+    if (st.num < 1 || st.num > max || (st.num & (st.num - 1)) !== 0) {
+      this.fail(new VirtioError(`queue ${i}: size ${st.num} is not a power of two in 1..${max}`));
+      return;
+    }
+    const desc = BigInt(pfn) << BigInt(this.pageShift);
+    const avail = desc + 16n * BigInt(st.num);
+    const usedUnaligned = avail + 6n + 2n * BigInt(st.num); // flags, idx, ring[num], used_event
+    const a = BigInt(align);
+    const used = ((usedUnaligned + a - 1n) / a) * a;
+    [st.descLo, st.descHi] = halves(desc);
+    [st.driverLo, st.driverHi] = halves(avail);
+    [st.deviceLo, st.deviceHi] = halves(used);
+    if (!st.ready) {
+      st.lastAvail = 0;
+      st.usedIdx = 0;
+      st.signalledUsed = 0;
+      st.dirty = false;
+      st.pending = false;
+      st.job = null;
+      st.ready = true;
+    }
+  }
+
+  private loadLegacyState(s: DeviceState, queues: number): void {
+    // Absent from snapshots of machines made before the legacy transport existed: defaults.
+    this.pageShift = s.pageShift === undefined ? 0 : stateNumber(s, "pageShift") & 31;
+    const raw = s.legacyQueues === undefined ? [] : s.legacyQueues;
+    if (!Array.isArray(raw)) throw new Error("bad device state: legacyQueues is not a list");
+    this.legacyQueues = Array.from({ length: queues }, (_, i) => {
+      const q = raw[i] as DeviceState | undefined;
+      return q === undefined ? { pfn: 0, align: LEGACY_DEFAULT_ALIGN } : { pfn: stateNumber(q, "pfn") >>> 0, align: stateNumber(q, "align") >>> 0 || LEGACY_DEFAULT_ALIGN };
+    });
   }
 
   private readConfig(offset: number, size: 1 | 2 | 4): number {
@@ -465,6 +627,11 @@ export class VirtioMmio implements Device {
       this.irq(level);
     }
   }
+}
+
+/** The low and high 32 bits of an address (a legacy ring can lie above 4 GiB: PFN << up to 31). */
+function halves(addr: bigint): [number, number] {
+  return [Number(addr & U32), Number((addr >> 32n) & U32)];
 }
 
 /** A saved Job: null, or an object of finite numbers with an integer head. */

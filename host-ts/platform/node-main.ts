@@ -36,6 +36,7 @@ function machineConfig(o: CliOptions): MachineConfig {
     dtb: o.dtb,
     jit: o.jit,
     noReboot: o.noReboot,
+    virtioLegacy: o.virtioLegacy,
     timeoutMs: o.timeoutSeconds !== undefined ? o.timeoutSeconds * 1000 : undefined,
     trace: o.trace !== undefined ? { count: o.trace, out: (line) => process.stderr.write(line + "\n") } : undefined,
     log: (line) => process.stderr.write(`hartvm: ${line}\n`),

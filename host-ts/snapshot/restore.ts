@@ -69,6 +69,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     shares,
     virtioConsole: state.machine.virtioConsole,
     noReboot: opts.noReboot ?? state.machine.noReboot,
+    virtioLegacy: state.machine.virtioLegacy,
     timeoutMs: opts.timeoutMs,
     trace: opts.trace,
     log: opts.log ?? (() => {}),

@@ -21,6 +21,8 @@ export interface MachineSettings {
   harts: number;
   jitThreshold: number;
   noReboot: boolean;
+  /** virtio-mmio version 1 (absent in snapshots made before it existed: false). */
+  virtioLegacy: boolean;
   deterministic: Deterministic | null;
   virtioConsole: boolean;
 }
@@ -210,6 +212,7 @@ export async function readSnapshot(bytes: Uint8Array, expect: { coreBuild: strin
     coreBuild: expect.coreBuild,
     machine: {
       ramBytes: machine.ramBytes, harts: machine.harts, jitThreshold: machine.jitThreshold, noReboot: machine.noReboot === true,
+      virtioLegacy: machine.virtioLegacy === true,
       deterministic: machine.deterministic ? resolveDeterministic({ seed: machine.deterministic.seed, shift: machine.deterministic.shift, epoch: machine.deterministic.epochMs }) : null,
       virtioConsole: machine.virtioConsole === true,
     },

@@ -24,3 +24,16 @@ export function hartvm(args: string[], script = "", timeoutSeconds = 120): RunRe
 export function describeRun(r: RunResult): string {
   return `status ${r.status} after ${r.seconds.toFixed(1)} s\n--- stdout (tail)\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-2000)}`;
 }
+
+/** A kernel uImage (U-Boot's legacy header) around `data`, loaded and entered at `at`; comp 1 = `data` is gzip. */
+export function uimage(data: Uint8Array, at: number, comp = 0): Uint8Array {
+  const out = new Uint8Array(64 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, 0x27051956);
+  dv.setUint32(12, data.length);
+  dv.setUint32(16, at);
+  dv.setUint32(20, at);
+  out.set([5 /* linux */, 26 /* riscv */, 2 /* kernel */, comp], 28);
+  out.set(data, 64);
+  return out; // CRCs left zero: QEMU does not check them, nor does hartvm
+}

@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hartvm, describeRun, KERNEL, INITRD, OPENSBI } from "./helpers.js";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { hartvm, describeRun, uimage, KERNEL, INITRD, OPENSBI } from "./helpers.js";
 
 const MARKER = "echo MARKER-$((6*7))\n";
 const linux = ["--kernel", KERNEL, "--initrd", INITRD, "--append", "console=ttyS0"];
@@ -76,6 +77,17 @@ describe("Linux boot", () => {
     expect(blocks, on.stderr).toBeGreaterThan(1000);
   });
 
+  // QEMU's loader order: ELF, uImage, then raw. `mkimage -A riscv -O linux -T kernel -C gzip
+  // -a 0x80200000 -e 0x80200000`: QEMU gunzips it; fw_dynamic is told its entry point.
+  it("the default guest's kernel as a gzip uImage, with OpenSBI fw_dynamic.bin", () => {
+    const image = join(dir, "Image.uimg");
+    writeFileSync(image, uimage(gzipSync(gunzipSync(readFileSync(KERNEL))), 0x8020_0000, 1));
+    const r = hartvm(["--bios", OPENSBI, "--kernel", image, "--initrd", INITRD, "--append", "console=ttyS0"], MARKER + "poweroff\n");
+    expect(r.stdout, describeRun(r)).toContain("Domain0 Next Address      : 0x0000000080200000");
+    expect(r.stdout).toContain("MARKER-42");
+    expect(r.status, describeRun(r)).toBe(0);
+  });
+
   it("with OpenSBI and --smp 2", () => {
     const r = hartvm(["--bios", OPENSBI, "--smp", "2", ...linux], "grep -c ^processor /proc/cpuinfo\npoweroff\n");
     expect(r.stdout, describeRun(r)).toMatch(/^2\r?$/m);
@@ -129,15 +141,16 @@ describe("bad boot input", () => {
     expect(lines[0]).toMatch(pattern);
   }
 
-  it("a missing kernel, a corrupt gzip, a truncated Image, -m 0", () => {
+  it("a missing kernel, a corrupt gzip, a truncated uImage, -m 0", () => {
     usage(["--kernel", join(dir, "missing-Image")], /kernel '.*missing-Image' does not exist/);
     const gz = join(dir, "corrupt.gz");
     const good = readFileSync(KERNEL);
     writeFileSync(gz, good.subarray(0, good.length >> 1));
     usage(["--kernel", gz, "--initrd", INITRD], /corrupt gzip/);
-    const truncated = join(dir, "truncated-Image");
-    writeFileSync(truncated, new Uint8Array(40));
-    usage(["--kernel", truncated], /truncated kernel image/);
+    // (a file that is none of ELF, uImage or Image is a raw binary, as on QEMU: no error)
+    const truncated = join(dir, "truncated-uImage");
+    writeFileSync(truncated, uimage(gunzipSync(good), 0x8020_0000).subarray(0, 1000));
+    usage(["--kernel", truncated], /truncated uImage \(the header says \d+ bytes of data, the file has 936\)/);
     usage(["-m", "0", ...linux], /greater than zero/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Uart16550, IIR_CTI, IIR_MSI, IIR_NO_INT, IIR_RDI, IIR_RLSI, IIR_THRI, LSR_DR, LSR_OE, LSR_TEMT, LSR_THRE } from "../../devices/uart16550.js";
+import { Uart16550, POLLS_BEFORE_INPUT, IIR_CTI, IIR_MSI, IIR_NO_INT, IIR_RDI, IIR_RLSI, IIR_THRI, LSR_DR, LSR_OE, LSR_TEMT, LSR_THRE } from "../../devices/uart16550.js";
 import { irqProbe } from "./helpers.js";
 
 const RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
@@ -228,5 +228,91 @@ describe("Uart16550", () => {
       },
     });
     expect(() => uart.fdtNode({ base: 0x1000_0000, size: 0x100, plicPhandle: 3 })).toThrow(/irq is required/);
+  });
+
+  describe("input for a driver that polls", () => {
+    function polled(input: number[]) {
+      const irq = irqProbe();
+      const uart = new Uart16550({ irq: irq.line, transmit: () => {}, pollInput: () => input.shift() ?? -1 });
+      const r = (o: number) => uart.read(o, 1);
+      const w = (o: number, v: number) => uart.write(o, 1, v);
+      return { uart, irq, r, w, input };
+    }
+    const pollEmpty = (r: (o: number) => number, n: number) => { for (let i = 0; i < n; i++) expect(r(LSR) & LSR_DR).toBe(0); };
+
+    it(`takes input once LSR was read ${POLLS_BEFORE_INPUT} times in a row with the receiver empty, one byte at a time`, () => {
+      const { uart, r, input, irq } = polled([0x61, 0x62]);
+      pollEmpty(r, POLLS_BEFORE_INPUT - 1);
+      expect(uart.polling).toBe(false);
+      expect(r(LSR) & LSR_DR).toBe(LSR_DR); // this read makes it a poller and sees the first byte
+      expect(uart.polling).toBe(true);
+      expect(input).toEqual([0x62]); // the second waits for the next look
+      expect(r(LSR) & LSR_DR).toBe(LSR_DR);
+      expect(input).toEqual([0x62]);
+      expect(r(RBR)).toBe(0x61);
+      expect(r(LSR) & LSR_DR).toBe(LSR_DR);
+      expect(r(RBR)).toBe(0x62);
+      expect(r(LSR) & LSR_DR).toBe(0);
+      expect(irq.level()).toBe(false); // no interrupt was asked for
+    });
+
+    it("any other register access in between starts the count again (Linux prints a byte between LSR reads)", () => {
+      const { uart, r, w, input } = polled([0x61]);
+      for (let i = 0; i < 100; i++) {
+        pollEmpty(r, 3);
+        w(THR, 0x2e);
+      }
+      expect(uart.polling).toBe(false);
+      expect(input).toEqual([0x61]);
+    });
+
+    it("a driver that writes IER or FCR sets the port up again and must be seen polling anew", () => {
+      for (const reg of [IER, FCR]) {
+        const { uart, r, w, input } = polled([0x61, 0x62]);
+        pollEmpty(r, POLLS_BEFORE_INPUT - 1);
+        r(LSR);
+        r(RBR);
+        expect(uart.polling).toBe(true);
+        w(reg, 0);
+        expect(uart.polling).toBe(false);
+        pollEmpty(r, POLLS_BEFORE_INPUT - 1);
+        expect(input).toEqual([0x62]);
+      }
+    });
+
+    it("a driver with the receive interrupt enabled is fed by the host, not by polling", () => {
+      const { uart, r, w, input } = polled([0x61]);
+      w(IER, 0x01);
+      pollEmpty(r, 3 * POLLS_BEFORE_INPUT);
+      expect(uart.polling).toBe(false);
+      expect(input).toEqual([0x61]);
+      expect(uart.listening()).toBe(true);
+    });
+
+    it("loopback takes nothing from the host", () => {
+      const { uart, r, w, input } = polled([0x61]);
+      w(MCR, 0x10);
+      pollEmpty(r, 3 * POLLS_BEFORE_INPUT);
+      expect(input).toEqual([0x61]);
+      expect(uart.polling).toBe(false);
+    });
+
+    it("is part of the saved state, and reset forgets it", () => {
+      const a = polled([0x61]);
+      pollEmpty(a.r, POLLS_BEFORE_INPUT - 1);
+      const b = polled([0x61]);
+      b.uart.loadState(a.uart.saveState());
+      expect(b.r(LSR) & LSR_DR).toBe(LSR_DR); // one more look is enough
+      expect(b.uart.polling).toBe(true);
+      const c = polled([]);
+      c.uart.loadState(b.uart.saveState());
+      expect(c.uart.polling).toBe(true);
+      c.uart.reset();
+      expect(c.uart.polling).toBe(false);
+      const { emptyPolls: _e, polled: _p, ...older } = a.uart.saveState() as Record<string, unknown>; // a snapshot from before
+      const d = polled([]);
+      d.uart.loadState(older as never);
+      expect(d.uart.polling).toBe(false);
+    });
   });
 });

@@ -29,17 +29,18 @@ export class TestDriver {
   readonly dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
 
   qsize = 0;
-  readonly desc = RAM_BASE + 0x1000;
-  readonly avail = RAM_BASE + 0x3000;
-  readonly used = RAM_BASE + 0x5000;
+  // Where the rings are (a legacy driver moves them to the layout QueuePFN implies).
+  desc = RAM_BASE + 0x1000;
+  avail = RAM_BASE + 0x3000;
+  used = RAM_BASE + 0x5000;
   private heap = RAM_BASE + 0x1_0000;
   private nextDesc = 0;
   availIdx = 0;
   usedSeen = 0;
 
-  constructor(device: VirtioDeviceModel | null) {
+  constructor(device: VirtioDeviceModel | null, opts: { legacy?: boolean } = {}) {
     this.bytes.fill(0);
-    this.dev = new VirtioMmio({ ram: this.ram, irq: this.irq.line, device, log: (m) => this.logs.push(m) });
+    this.dev = new VirtioMmio({ ram: this.ram, irq: this.irq.line, device, log: (m) => this.logs.push(m), legacy: opts.legacy });
   }
 
   r(off: number): number {

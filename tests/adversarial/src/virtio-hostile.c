@@ -280,11 +280,14 @@ static void errors_not_resets(int c) {
   go();
   expect_served(c + 7, 0, 513);
 
-  /* features without VERSION_1 are refused; DRIVER_OK without FEATURES_OK is ignored */
+  /* features beyond the offer (VIRTIO_F_RING_PACKED, bit 34) are refused; DRIVER_OK
+     without FEATURES_OK is ignored (a driver without VERSION_1 is accepted, as QEMU does) */
   vw(base, V_STATUS, 0);
   vw(base, V_STATUS, S_ACKNOWLEDGE | S_DRIVER);
-  vw(base, V_DRIVER_FEATURES_SEL, 1);
+  vw(base, V_DRIVER_FEATURES_SEL, 0);
   vw(base, V_DRIVER_FEATURES, 0);
+  vw(base, V_DRIVER_FEATURES_SEL, 1);
+  vw(base, V_DRIVER_FEATURES, 1 | 4);
   vw(base, V_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
   CHECK(c + 8, (vr(base, V_STATUS) & S_FEATURES_OK) == 0);
   vw(base, V_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_DRIVER_OK);
