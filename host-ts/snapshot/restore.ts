@@ -2,7 +2,7 @@
 // frozen copy take the same road.
 import type { Machine } from "../machine.js";
 import type { MachineConfig, OpenDisk, ResolvedConfig } from "../config.js";
-import { bootImagesFrom, openDisk } from "../config.js";
+import { bootImagesFrom, openDisk, resolveScheduling } from "../config.js";
 import { checkJit } from "../limits.js";
 import { assembleMachine } from "../assemble.js";
 import { coreBuildId, coreWasmModule } from "../assets.js";
@@ -22,6 +22,9 @@ export interface RestoreOptions {
   drives?: (string | undefined)[];
   /** The guest's writes to file disks stay in memory instead of reaching the files (forks do this). */
   overlayDisks?: boolean;
+  /** As MachineConfig.scheduler and cpuShare. */
+  scheduler?: MachineConfig["scheduler"];
+  cpuShare?: number;
 }
 
 const parsed = new WeakMap<Uint8Array, { coreBuild: string; state: Promise<SnapshotState> }>();
@@ -40,6 +43,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
   wasm ??= await coreWasmModule(opts.core);
   if (coreBuildId(wasm) !== state.coreBuild) throw new HartvmError("invalid-snapshot", "snapshot: made by another core build than this machine's core");
   await checkDefaultGuest(state);
+  const scheduling = resolveScheduling(opts);
   const images = await bootImagesFrom(state.sources);
   const disks = await reopenDisks(state.disks, opts);
   const jitObject = typeof opts.jit === "object" && opts.jit !== null ? opts.jit : null;
@@ -56,6 +60,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     trace: opts.trace,
     log: opts.log ?? (() => {}),
     deterministic: state.machine.deterministic,
+    ...scheduling,
   };
   return assembleMachine(wasm, state.coreBuild, resolved, (vm) => {
     vm.core.setPageSource(state.ram);
