@@ -45,3 +45,5 @@ export async function restoreMachine(snapshot: Uint8Array | Input, options: Rest
 
 // Fleets: machines of one thread taking turns by weight, many guests per worker (docs/FLEET.md).
 export { CpuScheduler, type CpuSchedulerOptions } from "./cpu-scheduler.js";
+export { createFleet } from "./fleet/fleet.js";
+export type { Fleet, FleetOptions, FleetJob, FleetFile, FleetResult, FleetEndReason, FleetJobStats, FleetCounters, PerGuestOptions, MapOptions } from "./fleet/types.js";
