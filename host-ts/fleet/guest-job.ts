@@ -70,7 +70,7 @@ async function runSteps(shell: GuestShell, job: FleetJob): Promise<Ending> {
     const r = await shell.command(line);
     if (typeof r !== "number") return r;
     status = r;
-    if (status !== 0) break;
+    if (status !== 0 || shell.shellExited) break;
   }
   if (shell.ending) return shell.ending;
   return shell.sawOom ? { reason: "guest-oom", status, error: "the guest ran out of memory and its kernel killed a process" } : { reason: "exit", status };

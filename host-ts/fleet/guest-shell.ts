@@ -38,6 +38,8 @@ export class GuestShell {
   private oomSeen = false;
   private tail = "";
   private oomTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The job's shell ran `exit`: nothing more can be typed to it. */
+  shellExited = false;
   /** Output of the commands so far (and of the current one once the job ends early). */
   output = "";
 
@@ -63,7 +65,8 @@ export class GuestShell {
   /** Runs one shell command line; resolves with its status, or with the early ending. */
   command(line: string): Promise<number | Ending> {
     if (line.includes("\n") || line.includes("\r")) return Promise.resolve({ reason: "error", status: STATUS.failed, error: "a job's command is one line (give several as an array)" });
-    return this.unit((b, e) => `echo ${b}; eval ${quote(line)}; echo ${e}\n`, true);
+    // `exit` in the command ends the shell: its EXIT trap still reports the status (marker X).
+    return this.unit((b, e, x) => `trap "echo ${x}" EXIT; echo ${b}; eval ${quote(line)}; __hvm=$?; trap - EXIT; echo ${e.replace("$?", "$__hvm")}\n`, true);
   }
 
   /** Writes a file (its directory made first); resolves with the status of doing so. */
@@ -77,15 +80,15 @@ export class GuestShell {
   }
 
   /** Types one unit and reads its status; `keep`: its output is the job's (a command's, not a file's). */
-  private unit(text: (begin: string, end: string) => string, keep: boolean): Promise<number | Ending> {
+  private unit(text: (begin: string, end: string, exited: string) => string, keep: boolean): Promise<number | Ending> {
     if (this.ended) return Promise.resolve(this.ended);
     const id = `${(++sequence).toString(36)}`;
     return new Promise((resolve) => {
       this.onEnd = resolve;
-      this.current = { begin: `@@HVMJ${id}B@@`, end: new RegExp(`@@HVMJ${id}E:(\\d+)@@\\r?\\n`), started: false, keep, resolve };
+      this.current = { begin: `@@HVMJ${id}B@@`, end: new RegExp(`@@HVMJ${id}([EX]):(\\d+)@@\\r?\\n`), started: false, keep, resolve };
       this.scan();
       try {
-        this.vm.console.write(text(`'@@'HVMJ${id}B@@`, `'@@'HVMJ${id}E:$?@@`));
+        this.vm.console.write(text(`'@@'HVMJ${id}B@@`, `'@@'HVMJ${id}E:$?@@`, `'@@'HVMJ${id}X:\\$?@@`));
       } catch {
         this.end({ reason: "guest-exit", status: STATUS.failed, error: "the guest stopped" });
       }
@@ -138,7 +141,8 @@ export class GuestShell {
     this.text = this.text.slice(printed + m[0].length);
     this.current = null;
     this.onEnd = null;
-    c.resolve(Number(m[1]));
+    if (m[1] === "X") this.shellExited = true;
+    c.resolve(Number(m[2]));
   }
 
   /** The first `n` characters of the pending text, as a job's output (\r\n as \n, within the limit). */

@@ -1,0 +1,68 @@
+// `hartvm fleet` on one host: JSON lines in, one JSON result per job out, bad lines answered
+// in place, the exit status says whether every job succeeded; usage errors are status 2.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dir, removeDir, hartvm, jsonLines, promptSnapshot } from "./support.js";
+
+let snapshot: string;
+beforeAll(async () => { snapshot = await promptSnapshot(); }, 300_000);
+afterAll(removeDir);
+
+describe("hartvm fleet", () => {
+  it("runs every line of a job file and prints one result per job", async () => {
+    const jobs = join(dir, "jobs.jsonl");
+    writeFileSync(jobs, [
+      `{"id": "t1", "run": "uname -m"}`,
+      `{"id": "t2", "run": ["cd /tmp", "pwd", "exit 4", "echo never"]}`,
+      ``,
+      `not json`,
+      `{"id": "t3", "files": {"/root/in.txt": "from the host"}, "run": "cat in.txt"}`,
+      `{"id": "t4", "run": "sleep 20", "timeout": 1500}`,
+      `{"id": "t5", "run": "true", "colour": "red"}`,
+    ].join("\n"));
+    const r = await hartvm(["fleet", "--jobs", jobs, "--workers", "2", "--guests", "2", "--snapshot", snapshot]);
+    expect(r.status).toBe(1); // not every job succeeded
+    const out = jsonLines(r.stdout);
+    expect(out).toHaveLength(6);
+    const by = (line: number) => out.find((o) => o.line === line);
+    expect(by(1)).toMatchObject({ id: "t1", status: 0, reason: "exit", output: "riscv64\n", attempts: 1 });
+    expect(by(2)).toMatchObject({ id: "t2", status: 4, reason: "exit", output: "/tmp\n" });
+    expect(by(4)).toMatchObject({ status: 125, reason: "error", error: "line 4: not JSON" });
+    expect(by(5)).toMatchObject({ id: "t3", status: 0, output: "from the host" });
+    expect(by(6)).toMatchObject({ id: "t4", status: 124, reason: "timeout" });
+    expect(by(7)).toMatchObject({ status: 125, reason: "error" });
+    expect(by(7).error).toMatch(/no field 'colour'/);
+    expect(r.stderr).toBe(""); // no progress bar when stderr is not a terminal
+  }, 300_000);
+
+  it("exits 0 when every job succeeded", async () => {
+    const jobs = join(dir, "ok.jsonl");
+    writeFileSync(jobs, Array.from({ length: 4 }, (_, i) => JSON.stringify({ id: `n${i}`, run: `echo ${i}` })).join("\n") + "\n");
+    const r = await hartvm(["fleet", "--jobs", jobs, "--workers", "1", "--snapshot", snapshot]);
+    expect(r.status).toBe(0);
+    expect(jsonLines(r.stdout).map((o) => o.output).sort()).toEqual(["0\n", "1\n", "2\n", "3\n"]);
+  }, 300_000);
+
+  it("refuses bad command lines with status 2 and one line", async () => {
+    for (const args of [
+      ["fleet"],
+      ["fleet", "--jobs", "x", "--workers", "0"],
+      ["fleet", "--jobs", "x", "--redis", "redis://127.0.0.1:1", "--workers", "2"],
+      ["fleet", "--jobs", "x", "--snapshot", "s", "-m", "64M"],
+      ["worker"],
+      ["worker", "--redis", "redis://x", "--jobs", "j"],
+      ["worker", "--redis", "redis://x", "--queue", "a b"],
+      ["fleet", "--jobs", join(dir, "missing.jsonl"), "--snapshot", snapshot],
+      ["fleet", "--bogus"],
+    ]) {
+      const r = await hartvm(args, { timeoutMs: 60_000 });
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^hartvm: /);
+    }
+    const help = await hartvm(["fleet", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--redis URL/);
+  }, 300_000);
+});
