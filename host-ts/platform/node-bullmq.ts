@@ -40,6 +40,7 @@ export async function serveQueue(o: { redis: string; queue: string; lockMs: numb
       lockDuration: o.lockMs,
       stalledInterval: o.lockMs,
       maxStalledCount: 1, // a job whose worker died runs once more; a second death fails it
+      name: runner, // stored on each job it takes (Job.processedBy)
       autorun: true,
     },
   );
