@@ -3,7 +3,18 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dir, removeDir, hartvm, jsonLines, promptSnapshot } from "./support.js";
+import { spawn } from "node:child_process";
+import { dir, removeDir, hartvm, jsonLines, promptSnapshot, HARTVM } from "./support.js";
+
+function run(cmd: string, args: string[]): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    p.stdout.on("data", (b) => (stdout += b));
+    p.on("error", reject);
+    p.on("close", (status) => resolve({ status, stdout }));
+  });
+}
 
 let snapshot: string;
 beforeAll(async () => { snapshot = await promptSnapshot(); }, 300_000);
@@ -42,6 +53,17 @@ describe("hartvm fleet", () => {
     const r = await hartvm(["fleet", "--jobs", jobs, "--workers", "1", "--snapshot", snapshot]);
     expect(r.status).toBe(0);
     expect(jsonLines(r.stdout).map((o) => o.output).sort()).toEqual(["0\n", "1\n", "2\n", "3\n"]);
+  }, 300_000);
+
+  it("draws a progress bar when stderr is a terminal", async () => {
+    const jobs = join(dir, "tty.jsonl");
+    writeFileSync(jobs, `{"id": "p1", "run": "echo one"}\n{"id": "p2", "run": "echo two"}\n`);
+    // script(1) runs the CLI on a pseudo-terminal: stdout and stderr both arrive on its output.
+    const cmd = [process.execPath, HARTVM, "fleet", "--jobs", jobs, "--workers", "1", "--snapshot", snapshot].map((a) => `'${a}'`).join(" ");
+    const r = await run("script", ["-qec", cmd, "/dev/null"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\[#+-*\] 2\/2 jobs, 0 failed, \d+ jobs\/min/);
+    expect(r.stdout).toMatch(/"id":"p1".*"output":"one\\n"/);
   }, 300_000);
 
   it("refuses bad command lines with status 2 and one line", async () => {
