@@ -79,8 +79,9 @@ const percentile = (xs, p) => {
 const hashes = new Set();
 function checkOutput(out) {
   if (JOB !== FIXED_JOB) return;
-  const m = /Linux hartvm .* riscv64 GNU\/Linux\r?\n([0-9a-f]{64}) {2}\/bin\/busybox/.exec(out);
-  if (!m) throw new Error(`unexpected job output: ${JSON.stringify(out.slice(-300))}`);
+  // Kernel messages may come between the lines on a loaded host ("hrtimer: interrupt took ...").
+  const m = /^([0-9a-f]{64}) {2}\/bin\/busybox\r?$/m.exec(out);
+  if (!m || !/^Linux hartvm .* riscv64 GNU\/Linux\r?$/m.test(out)) throw new Error(`unexpected job output: ${JSON.stringify(out.slice(-300))}`);
   hashes.add(m[1]);
 }
 

@@ -1,6 +1,8 @@
 // The snapshot every job of a fleet starts from: the guest at its shell prompt, the terminal's
 // echo off (echoing a typed command costs the guest ~400 000 instructions through the UART),
-// paused right after the prompt so each restored guest is reading its next command.
+// kernel warnings kept off the console (they would land in jobs' output on a loaded host;
+// errors such as the OOM killer's and panics still show), paused right after the prompt so
+// each restored guest is reading its next command.
 import { createMachine, restoreMachine } from "../api.js";
 import type { Machine } from "../machine.js";
 import type { MachineConfig, Input } from "../config.js";
@@ -38,7 +40,7 @@ export async function makeJobSnapshot(o: JobSnapshotOptions): Promise<Uint8Array
     });
   }
   try {
-    const r = await vm.exec("stty -echo", { timeout: 60_000 });
+    const r = await vm.exec("stty -echo; { echo 4 > /proc/sys/kernel/printk; } 2>/dev/null; true", { timeout: 60_000 });
     if (r.status !== 0) throw new HartvmError("invalid-config", `the fleet's guest could not turn its terminal's echo off: ${r.output.trim()}`);
     await vm.console.waitFor(o.prompt, { timeout: 60_000, pause: true });
     return await vm.snapshot();

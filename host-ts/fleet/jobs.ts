@@ -42,6 +42,7 @@ export function checkFleetOptions(o: FleetOptions): void {
   positive(o.guestsPerWorker, "guestsPerWorker");
   positive(o.quantum, "quantum");
   positive(o.bootTimeout, "bootTimeout", false);
+  positive(o.workerHeapMb, "workerHeapMb");
   if (o.workers !== undefined && o.workers > 256) throw bad(`workers must be at most 256, got ${o.workers}`);
   if (o.guestsPerWorker !== undefined && o.guestsPerWorker > 256) throw bad(`guestsPerWorker must be at most 256, got ${o.guestsPerWorker}`);
   if (o.guest !== undefined && o.snapshot !== undefined) throw bad("give a fleet either guest or snapshot, not both");

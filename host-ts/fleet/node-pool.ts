@@ -50,6 +50,7 @@ class NodeFleet implements Fleet {
       // The guests of a worker run on its event loop: a worker must never block waiting for tasks.
       atomics: "disabled",
       workerData,
+      resourceLimits: options.workerHeapMb !== undefined ? { maxOldGenerationSizeMb: options.workerHeapMb } : undefined,
     });
     this.pool.on("workerDestroy", () => { if (!this.closing) this.count.workersLost++; });
     this.pool.on("error", () => {}); // a worker that died with no job: piscina starts another

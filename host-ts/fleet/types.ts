@@ -81,6 +81,8 @@ export interface FleetOptions {
   perGuest?: PerGuestOptions;
   /** Instructions per scheduler turn at cpuShare 1 (CpuScheduler's quantum). */
   quantum?: number;
+  /** Each worker thread's JavaScript heap limit in MiB (guest RAM is not in it); a worker past it dies and its jobs run again. */
+  workerHeapMb?: number;
   /** Milliseconds the guest may take to boot to its prompt (default 300 000). */
   bootTimeout?: number;
 }

@@ -112,6 +112,22 @@ describe("a fleet of the default guest", () => {
   }, 120_000);
 });
 
+describe("a fleet whose workers have a small heap", () => {
+  it("reports a job whose worker ran out of memory twice, and goes on with new workers", async () => {
+    const f = await createFleet({ workers: 1, guestsPerWorker: 2, snapshot: fleet.snapshot, workerHeapMb: 48 });
+    try {
+      // 40 MiB of file to type into the guest: more than the worker's heap holds.
+      const hog = await f.run({ id: "hog", files: { "/tmp/big": "x".repeat(40 << 20) }, run: "wc -c /tmp/big" });
+      expect(hog).toMatchObject({ id: "hog", reason: "worker-lost", status: 125, attempts: 2 });
+      expect(hog.error).toMatch(/worker died twice/);
+      expect(f.counters()).toMatchObject({ retried: 1, workersLost: 2 });
+      expect((await f.run({ run: "echo after" })).output).toBe("after\n");
+    } finally {
+      await f.close();
+    }
+  }, 300_000);
+});
+
 describe("a fleet of small guests", () => {
   let small: Fleet;
   beforeAll(async () => {
