@@ -18,7 +18,8 @@ export const CANONICAL_NAN32: u32 = 0x7fc0_0000;
 }
 
 /** The instruction's rounding mode (dynamic resolved through frm), or -1 after raising illegal. */
-export function roundingMode(w: u32): i32 {
+// @ts-ignore: decorator
+@inline export function roundingMode(w: u32): i32 {
   let rm = funct3(w);
   if (rm == 7) rm = <u32>(load<u64>(S_FCSR) >> 5) & 7;
   if (rm > 4) {

@@ -9,7 +9,9 @@ import { machineFromState, parsedSnapshot, type RestoreOptions } from "./snapsho
 
 export { Machine } from "./machine.js";
 export type { MachineStatus, ExitEvent, ExitReason, MachineEvents, MachineStats } from "./machine.js";
-export type { MachineConfig, DriveConfig, Input } from "./config.js";
+export type { MachineConfig, DriveConfig, ShareConfig, Input } from "./config.js";
+export type { FsBackend } from "../devices/fs/backend.js";
+export { MemoryFs } from "../devices/fs/memory-backend.js";
 export type { MachineConsole, WaitForOptions, WaitForResult } from "./console.js";
 export type { ExecOptions, ExecResult } from "./exec.js";
 export type { JitStats } from "./jit/tier.js";

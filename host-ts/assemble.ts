@@ -16,6 +16,8 @@ export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: strin
       output: (bytes) => machine!.output(bytes),
       log: (line) => machine!.log(line),
       disks: resolved.disks,
+      shares: resolved.shares,
+      virtioConsole: resolved.virtioConsole ? { output: (bytes) => machine!.hvcOutput(bytes) } : undefined,
       noReboot: resolved.noReboot,
       jit: resolved.jitThreshold,
       jitSync: resolved.jitSync,
@@ -31,6 +33,7 @@ export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: strin
     return machine;
   } catch (e) {
     for (const d of resolved.disks) d.backend.close();
+    for (const s of resolved.shares) s.backend.close?.();
     throw e;
   }
 }

@@ -12,6 +12,7 @@ export class UsageError extends HartvmError {
 }
 
 export interface DriveSpec { file: string; readonly: boolean; format: "raw" }
+export interface ShareSpec { path: string; tag?: string; readonly: boolean }
 
 export interface CliOptions {
   kernel?: string;
@@ -21,6 +22,9 @@ export interface CliOptions {
   ramBytes: number;
   harts: number;
   drives: DriveSpec[];
+  shares: ShareSpec[];
+  /** --virtconsole unix:PATH: a virtio-console served on a Unix socket. */
+  virtconsole?: { socket: string };
   dtb?: string;
   dumpDtb?: string;
   timeoutSeconds?: number;
@@ -54,6 +58,8 @@ export const USAGE = `usage: hartvm [options]
   -m, --memory SIZE         guest RAM, e.g. 256M, 1G (default 256M, at most 2G)
   --smp N                   harts, 1-8 (default 1)
   --drive FILE[,format=raw][,readonly=on]  virtio-blk disk (repeatable)
+  --share DIR[,tag=T][,readonly=on]        virtio-9p folder (repeatable; tag default share)
+  --virtconsole unix:PATH   a virtio-console (/dev/hvc1 in the default guest) on a Unix socket
   --dtb FILE | --dump-dtb FILE
   --timeout SECONDS         stop the guest; exit status 124
   --no-reboot               exit when the guest reboots
@@ -83,6 +89,19 @@ function parseInteger(flag: string, text: string, min: number, max: number): num
   return n;
 }
 
+function parseShare(text: string): ShareSpec {
+  const [path, ...opts] = text.split(",");
+  if (!path) throw new UsageError("--share needs a directory");
+  const share: ShareSpec = { path, readonly: false };
+  for (const opt of opts) {
+    const [key, value] = opt.split("=");
+    if (key === "tag" && value) { share.tag = value; continue; }
+    if (key === "readonly" && (value === "on" || value === "off")) { share.readonly = value === "on"; continue; }
+    throw new UsageError(`--share: unknown option '${opt}'`);
+  }
+  return share;
+}
+
 function parseDrive(text: string): DriveSpec {
   const [file, ...opts] = text.split(",");
   if (!file) throw new UsageError("--drive needs a file name");
@@ -108,7 +127,7 @@ function parseGdb(text: string): { host: string; port: number } | undefined {
 
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], noReboot: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
+  const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], shares: [], noReboot: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -134,8 +153,19 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
       case "--smp": case "-smp": o.harts = checkHarts(parseInteger("--smp", value(), 0, 1e9)); break;
       case "--drive": case "-drive":
         o.drives.push(parseDrive(value()));
-        checkVirtioDevices({ disks: o.drives.length });
+        checkVirtioDevices({ disks: o.drives.length, shares: o.shares.length, consoles: o.virtconsole ? 1 : 0 });
         break;
+      case "--share": case "-virtfs":
+        o.shares.push(parseShare(value()));
+        checkVirtioDevices({ disks: o.drives.length, shares: o.shares.length, consoles: o.virtconsole ? 1 : 0 });
+        break;
+      case "--virtconsole": {
+        const v = value();
+        if (!v.startsWith("unix:") || v.length === 5) throw new UsageError(`--virtconsole takes unix:PATH, got '${v}'`);
+        o.virtconsole = { socket: v.slice(5) };
+        checkVirtioDevices({ disks: o.drives.length, shares: o.shares.length, consoles: 1 });
+        break;
+      }
       case "--dtb": case "-dtb": o.dtb = value(); break;
       case "--dump-dtb": o.dumpDtb = value(); break;
       case "--timeout": {
@@ -182,7 +212,7 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     }
   }
   if (o.restore !== undefined) {
-    const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "-m", "--smp", "--drive", "--dtb", "--dump-dtb", "--deterministic"].find((f) => o.given.has(f));
+    const clash = ["--kernel", "--initrd", "--append", "--bios", "--memory", "--m", "--smp", "--drive", "--share", "--virtconsole", "--dtb", "--dump-dtb", "--deterministic"].find((f) => o.given.has(f));
     if (clash) throw new UsageError(`--restore continues the saved machine as it was; ${clash} cannot change it`);
   }
   if (o.waitForDebugger && !o.gdb) throw new UsageError("-S waits for a debugger: add --gdb tcp::PORT or -s");

@@ -10,6 +10,8 @@ import type { BootImages, Firmware } from "./boot.js";
 import { parseElf, isElf, ImageError } from "../images/elf.js";
 import { parseKernel } from "../images/linux.js";
 import { MemoryBlockBackend, type BlockBackend } from "../devices/virtio/block-backend.js";
+import type { FsBackend } from "../devices/fs/backend.js";
+import { MemoryFs } from "../devices/fs/memory-backend.js";
 import { CpuScheduler } from "./cpu-scheduler.js";
 
 export type { Input };
@@ -18,6 +20,17 @@ export interface DriveConfig {
   /** A disk image: bytes (a disk in memory), a path (Node, Deno) or a BlockBackend of your own. */
   file: Input | BlockBackend;
   /** Exposed read-only to the guest (and opened read-only). */
+  readonly?: boolean;
+}
+
+export interface ShareConfig {
+  /** The mount tag the guest names: `mount -t 9p -o trans=virtio TAG /mnt` (default "share", then "share1", ...). */
+  tag?: string;
+  /** A host directory (Node, Deno). */
+  path?: string;
+  /** Or a file system of your own (e.g. `new MemoryFs()`, which works in browsers too). */
+  backend?: FsBackend;
+  /** Every modification fails with EROFS. */
   readonly?: boolean;
 }
 
@@ -36,6 +49,13 @@ export interface MachineConfig {
   harts?: number;
   /** virtio-blk disks, /dev/vda first. */
   drives?: (Input | DriveConfig)[];
+  /** Folders shared with the guest over virtio-9p (9P2000.L). */
+  shares?: ShareConfig[];
+  /**
+   * A virtio-console: a second byte channel, apart from the kernel log, as `machine.hvc`
+   * (the guest's /dev/hvc0; /dev/hvc1 in the default guest, whose SBI console is hvc0).
+   */
+  virtioConsole?: boolean;
   /** Boot with this device tree instead of the generated one (/chosen is filled in). */
   dtb?: Input;
   /** Compile hot code to WebAssembly: true (default), false, or visits before a region is compiled. */
@@ -95,6 +115,14 @@ export interface OpenDisk {
   origin: { kind: "file"; path: string } | { kind: "memory" };
 }
 
+export interface OpenShare {
+  tag: string;
+  readonly: boolean;
+  backend: FsBackend;
+  /** A host directory (snapshots refer to it by path) or a tree in memory (carried in snapshots). */
+  origin: { kind: "dir"; path: string } | { kind: "memory" } | { kind: "custom" };
+}
+
 export interface ResolvedConfig extends Scheduling {
   ramBytes: number;
   harts: number;
@@ -103,6 +131,8 @@ export interface ResolvedConfig extends Scheduling {
   sources: BootSources;
   images: BootImages;
   disks: OpenDisk[];
+  shares: OpenShare[];
+  virtioConsole: boolean;
   noReboot: boolean;
   timeoutMs?: number;
   trace?: { count: number; out: (line: string) => void };
@@ -136,16 +166,25 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
   const jitObject = typeof config.jit === "object" && config.jit !== null ? config.jit : null;
   const jitThreshold = checkJit(jitObject ? (jitObject.threshold ?? true) : config.jit, DEFAULT_JIT_THRESHOLD);
   const drives = (config.drives ?? []).map((d) => (isDriveConfig(d) ? d : { file: d }));
-  checkVirtioDevices({ disks: drives.length });
+  const virtioConsole = config.virtioConsole === true;
+  checkVirtioDevices({ disks: drives.length, shares: config.shares?.length ?? 0, consoles: virtioConsole ? 1 : 0 });
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new HartvmError("invalid-config", `timeoutMs must be a positive number, got ${config.timeoutMs}`);
   const deterministic = resolveDeterministic(config.deterministic);
   const scheduling = resolveScheduling(config);
   const sources = await readSources(config, ramBytes);
   const images = await bootImagesFrom(sources);
   const disks = await openDisks(drives);
+  let shares: OpenShare[];
+  try {
+    shares = await openShares(config.shares ?? []);
+  } catch (e) {
+    for (const d of disks) d.backend.close();
+    throw e;
+  }
   return {
     // Deterministic runs compile in place: when a block becomes compiled must not depend on the host's threads.
     ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true || deterministic !== null, sources, images, disks, deterministic,
+    shares, virtioConsole,
     noReboot: config.noReboot === true, timeoutMs: config.timeoutMs, trace: config.trace,
     log: config.log ?? (() => {}), ...scheduling,
   };
@@ -193,6 +232,39 @@ export async function bootImagesFrom(sources: BootSources): Promise<BootImages> 
 function firmwareOf({ bytes, name }: ImageBytes): Firmware {
   if (bytes.length === 0) throw new ImageError(`firmware '${name}' is empty`);
   return { bytes, elf: isElf(bytes) ? parseElf(bytes, name) : undefined, name };
+}
+
+export async function openShares(configs: ShareConfig[]): Promise<OpenShare[]> {
+  const tags = new Set<string>();
+  const opened: OpenShare[] = [];
+  try {
+    for (const [i, c] of configs.entries()) {
+      const tag = c.tag ?? (i === 0 ? "share" : `share${i}`);
+      if (tags.has(tag)) throw new HartvmError("invalid-config", `share tag '${tag}' is given twice`);
+      if (!/^[^\0]{1,255}$/.test(tag) || new TextEncoder().encode(tag).length > 255) throw new HartvmError("invalid-config", `share tag '${tag}' must be 1 to 255 bytes`);
+      tags.add(tag);
+      const readonly = c.readonly === true;
+      if (c.backend) {
+        opened.push({ tag, readonly, backend: c.backend, origin: c.backend instanceof MemoryFs ? { kind: "memory" } : { kind: "custom" } });
+      } else if (c.path !== undefined) {
+        if (!hasFileSystem) throw new HartvmError("invalid-config", `share '${tag}': this runtime has no file system; pass a backend (e.g. new MemoryFs())`);
+        const { openHostFsBackend } = await import("./platform/host-fs-backend.js");
+        let backend;
+        try {
+          backend = openHostFsBackend(c.path, { readonly });
+        } catch (e) {
+          throw new HartvmError("io", (e as Error).message);
+        }
+        opened.push({ tag, readonly, backend, origin: { kind: "dir", path: c.path } });
+      } else {
+        throw new HartvmError("invalid-config", `share '${tag}' needs a path or a backend`);
+      }
+    }
+    return opened;
+  } catch (e) {
+    for (const s of opened) s.backend.close?.();
+    throw e;
+  }
 }
 
 function isDriveConfig(d: Input | DriveConfig): d is DriveConfig {

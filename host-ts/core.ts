@@ -70,6 +70,18 @@ export type Layout = Record<LayoutName, number>;
 const PAGE = 65536;
 export const MAX_RAM = 2 ** 31; // RAM lives in a 4 GiB wasm32 memory with the core's state below it
 
+/**
+ * Memories of machines that stopped, kept for the next machine of the same size in this
+ * thread: the pages they touched are already mapped, and a first touch of a page costs a
+ * page fault (about 60 us on the VMs we measured), which forks and fleets would otherwise
+ * pay again for every guest. A recycled memory's RAM is stale; every page is brought in
+ * through RAM_PRESENT, which fills it (snapshot contents or zeros) before anything reads it.
+ */
+const recycled = new WeakMap<WebAssembly.Module, Map<number, WebAssembly.Memory[]>>(); // by core build (its decode cache is kept), then size
+const RECYCLE_LIMIT = 8;
+/** Each core build's layout, once one instance has told it (so a recycled memory of the right size can be picked). */
+const layouts = new WeakMap<WebAssembly.Module, Layout>();
+
 export class Core {
   readonly layout: Layout;
   readonly memory: WebAssembly.Memory;
@@ -92,7 +104,11 @@ export class Core {
     if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0 || ramBytes > MAX_RAM) {
       throw new RangeError(`RAM size must be a positive multiple of 4 KiB up to ${MAX_RAM / 2 ** 20} MiB`);
     }
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    let core: Core | null = null;
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    const known = layouts.get(module);
+    const reused = known ? recycled.get(module)?.get(known.RAM_OFFSET + ramBytes)?.pop() ?? null : null;
+    const memory = reused ?? new WebAssembly.Memory({ initial: 1, maximum: 65536 });
     const imports = {
       env: {
         memory,
@@ -101,8 +117,6 @@ export class Core {
         pageIn: (page: number) => core!.copyIn(page >>> 0),
       },
     };
-    let core: Core | null = null;
-    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
     const instance = await WebAssembly.instantiate(module, imports);
     const x = instance.exports as unknown as CoreExports;
     const layout = {} as Layout;
@@ -112,11 +126,15 @@ export class Core {
       layout[name] = Number(g.value) >>> 0;
     }
     if (x.heapBase() > layout.HART) throw new Error("core.wasm static data overlaps the hart state");
+    layouts.set(module, layout);
     const needed = layout.RAM_OFFSET + ramBytes;
-    memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
+    if (reused) clearRecycled(memory, layout);
+    else memory.grow(Math.ceil(needed / PAGE) - memory.buffer.byteLength / PAGE);
     x.init(harts, ramBytes);
     x.setLazyRamPaging(1);
     core = new Core(x, memory, layout, harts, ramBytes);
+    core.recycledMemory = reused !== null;
+    core.module = module;
     if (opts.jit) {
       const t = opts.jit.threshold;
       if (!Number.isInteger(t) || t < 1 || t > 0xffff_ffff) throw new RangeError(`the JIT threshold must be a whole number from 1, got ${t}`);
@@ -189,12 +207,32 @@ export class Core {
     this.bytes[this.layout.RAM_PRESENT + (p >> 3)] |= 1 << (p & 7);
   }
 
-  /** The core's env.pageIn: copy page p from the source, if it has it (the caller marks it present). */
+  /** This machine's memory was another's: pages not in the page source must be zeroed, not trusted. */
+  private recycledMemory = false;
+
+  /** The core's env.pageIn: copy page p from the source or, in a recycled memory, zero it (the caller marks it present). */
   private copyIn(p: number): void {
-    if (!this.pages?.has(p)) return;
     const at = this.layout.RAM_OFFSET + p * PAGE_SIZE;
-    this.pages.copy(p, this.bytes.subarray(at, at + PAGE_SIZE));
+    const page = this.bytes.subarray(at, at + PAGE_SIZE);
+    if (this.pages?.has(p)) this.pages.copy(p, page);
+    else if (this.recycledMemory) page.fill(0);
   }
+
+  /** The machine is gone: its memory may serve the next machine of this size. Nothing may use this core after. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.jit?.flush(); // a background compile that lands later must not write into the next machine
+    this.jit = null;
+    const sizes = recycled.get(this.module!) ?? new Map<number, WebAssembly.Memory[]>();
+    const list = sizes.get(this.memory.buffer.byteLength) ?? [];
+    if (list.length < RECYCLE_LIMIT) list.push(this.memory);
+    sizes.set(this.memory.buffer.byteLength, list);
+    recycled.set(this.module!, sizes);
+  }
+
+  private released = false;
+  private module: WebAssembly.Module | null = null;
 
   // --- machine state that lives in linear memory (snapshots) ---
 
@@ -312,4 +350,13 @@ export class Core {
       this.write32(this.layout.SH_MMIO_MAP + 8 * i + 4, r.size);
     });
   }
+}
+
+/** What a fresh memory has as zeros and the core counts on: its state, its maps, the present bits. */
+function clearRecycled(memory: WebAssembly.Memory, l: Layout): void {
+  const bytes = new Uint8Array(memory.buffer);
+  bytes.fill(0, l.HART, l.SHARED_STATE_END);
+  bytes.fill(0, l.JIT_MAP, l.JIT_END);
+  bytes.fill(0, l.RAM_PRESENT, l.RAM_PRESENT + l.RAM_PRESENT_SIZE);
+  bytes.fill(0, l.DEBUG_BREAKPOINTS, l.DEBUG_BREAKPOINTS + 8 * l.DEBUG_BREAKPOINTS_MAX);
 }

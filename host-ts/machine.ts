@@ -49,6 +49,8 @@ export interface MachineStats {
 export class Machine {
   /** The serial console (the UART, which Linux calls ttyS0). */
   readonly console: MachineConsole;
+  /** The virtio-console (`virtioConsole: true`), a second channel apart from the kernel log; null without one. */
+  readonly hvc: MachineConsole | null;
   /** Settles when the machine exits, with the same event as on("exit"). */
   readonly exited: Promise<ExitEvent>;
   private vm: Vm | null;
@@ -70,6 +72,7 @@ export class Machine {
       return this.loop;
     });
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.hvc = vm.hvc ? new MachineConsole((bytes) => this.vm?.hvc?.write(bytes)) : null;
   }
 
   get status(): MachineStatus {
@@ -192,9 +195,10 @@ export class Machine {
     const c = this.config;
     return {
       vm: this.vm!,
-      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, deterministic: c.deterministic },
+      machine: { ramBytes: c.ramBytes, harts: c.harts, jitThreshold: c.jitThreshold, noReboot: c.noReboot, deterministic: c.deterministic, virtioConsole: c.virtioConsole },
       sources: c.sources,
       disks: c.disks,
+      shares: c.shares,
       coreBuild: this.coreBuild,
     };
   }
@@ -223,6 +227,11 @@ export class Machine {
   output(bytes: Uint8Array): void {
     this.console.push(bytes);
     this.events.emit("output", bytes);
+  }
+
+  /** @internal */
+  hvcOutput(bytes: Uint8Array): void {
+    this.hvc?.push(bytes);
   }
 
   /** @internal */
@@ -261,14 +270,16 @@ export class Machine {
     const vm = this.vm!;
     this.vm = null;
     vm.dispose();
-    for (const d of this.config.disks) {
+    for (const d of [...this.config.disks, ...this.config.shares]) {
       try {
-        d.backend.close();
+        d.backend.close?.();
       } catch (e) {
-        this.log(`closing a disk failed: ${(e as Error).message}`); // never replaces the guest's exit status
+        this.log(`closing a disk or share failed: ${(e as Error).message}`); // never replaces the guest's exit status
       }
     }
-    this.console.close(new HartvmError("exited", `the machine stopped (${exit.reason}, status ${exit.status})`));
+    const gone = new HartvmError("exited", `the machine stopped (${exit.reason}, status ${exit.status})`);
+    this.console.close(gone);
+    this.hvc?.close(gone);
     this.resolveExited(exit);
     this.events.emit("exit", exit);
   }

@@ -17,6 +17,9 @@ import type { DeviceState, GuestRam } from "../devices/device.js";
 import type { VirtioDeviceModel, VirtioMmio } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
+import { VirtioP9 } from "../devices/virtio/9p/device.js";
+import { VirtioConsole } from "../devices/virtio/console.js";
+import type { FsBackend } from "../devices/fs/backend.js";
 import { RAM_BASE } from "./core.js";
 import type { CpuScheduler, SchedulerTicket } from "./cpu-scheduler.js";
 
@@ -24,6 +27,11 @@ import type { CpuScheduler, SchedulerTicket } from "./cpu-scheduler.js";
 const SLICE = 100_000;
 /** How often the loop lets the host's event loop run (input, timers, the embedder). */
 const YIELD_EVERY_MS = 8;
+/**
+ * In deterministic mode the loop yields every so many steps instead: when the embedder's code
+ * gets to run (and its input lands) must not depend on how fast the host is.
+ */
+const YIELD_EVERY_STEPS = 8;
 /** The longest an idle machine sleeps before looking again. */
 const IDLE_CAP_MS = 50;
 
@@ -43,6 +51,10 @@ export interface VmOptions {
   /** Guest console output (UART, SBI console, HTIF console). */
   output: (bytes: Uint8Array) => void;
   disks?: { backend: BlockBackend; readonly: boolean }[];
+  /** virtio-9p shares, after the disks. */
+  shares?: { tag: string; readonly: boolean; backend: FsBackend }[];
+  /** A virtio-console after the shares; its output goes here. */
+  virtioConsole?: { output: (bytes: Uint8Array) => void };
   /** One line per event the user should know about (device errors). */
   log?: (line: string) => void;
   /** Exit instead of restarting when the guest reboots. */
@@ -109,6 +121,8 @@ export class Vm {
   runningMs = 0;
   /** The device tree the last boot used. */
   dtb: Uint8Array | null = null;
+  /** The virtio-console, when the machine has one. */
+  hvc: VirtioConsole | null = null;
   /**
    * The gdb stub's gate (host-ts/gdb/machine-target.ts), asked before every slice: null runs
    * on; a promise holds the machine (guest time and the timeout stand still) until it
@@ -130,7 +144,8 @@ export class Vm {
     checkHarts(opts.harts);
     checkRamBytes(opts.ramBytes);
     const disks = opts.disks ?? [];
-    checkVirtioDevices({ disks: disks.length });
+    const shares = opts.shares ?? [];
+    checkVirtioDevices({ disks: disks.length, shares: shares.length, consoles: opts.virtioConsole ? 1 : 0 });
     let vm: Vm | null = null;
     let board: VirtBoard | null = null;
     const core = await Core.create(opts.wasm, {
@@ -146,8 +161,12 @@ export class Vm {
     const entropy: Entropy = det ? new SeededEntropy(det.seed) : hostEntropy;
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     const log = opts.log ?? (() => {});
+    const hvc = opts.virtioConsole ? new VirtioConsole({ onOutput: opts.virtioConsole.output }) : null;
+    // Slots in the order QEMU's command line would give them: disks, shares, console, then entropy.
     const virtio: VirtioDeviceModel[] = [
       ...disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log })),
+      ...shares.map((s) => new VirtioP9({ backend: s.backend, tag: s.tag, readonly: s.readonly, log })),
+      ...(hvc ? [hvc] : []),
       new VirtioRng({ fill: (b) => entropy.fill(b) }),
     ];
     board = new VirtBoard({
@@ -164,7 +183,9 @@ export class Vm {
       log,
     });
     core.setMmioMap(board.mmioRegions());
+    if (hvc) hvc.attach(board.virtio.find((slot) => slot.device === hvc)!);
     vm = new Vm(core, board, clock, entropy, opts);
+    vm.hvc = hvc;
     return vm;
   }
 
@@ -337,6 +358,11 @@ export class Vm {
     }
   }
 
+  /** Deterministic mode: entropy from `seed` from now on (a fork that must differ from its siblings). */
+  reseed(seed: number): void {
+    if (this.entropy instanceof SeededEntropy) this.entropy.load(new SeededEntropy(seed).save());
+  }
+
   /** Deterministic mode: every hart waits, so guest time jumps to the next timer or alarm. False when there is none. */
   private skipIdleTime(clock: InstructionClock): boolean {
     const now = this.core.mtime;
@@ -358,6 +384,8 @@ export class Vm {
     let started = now();
     let runningBefore = this.runningMs;
     let lastYield = started;
+    let steps = 0;
+    const deterministic = this.clock instanceof InstructionClock;
     const ticket = (this.ticket = opts.scheduler ? opts.scheduler.join(opts.cpuShare) : null);
     try {
       for (;;) {
@@ -391,7 +419,8 @@ export class Vm {
         const t = now();
         this.runningMs = runningBefore + (t - started);
         if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
-        if (!ticket && t - lastYield >= YIELD_EVERY_MS) { // under a scheduler, it yields between turns
+        // Under a scheduler the thread yields between turns (cpu-scheduler.ts).
+        if (!ticket && (deterministic ? ++steps % YIELD_EVERY_STEPS === 0 : t - lastYield >= YIELD_EVERY_MS)) {
           await yieldToEventLoop();
           lastYield = now();
         }
@@ -404,9 +433,10 @@ export class Vm {
     }
   }
 
-  /** The machine is done for good: host timers go. */
+  /** The machine is done for good: host timers go, its memory may serve the next machine. */
   dispose(): void {
     this.clock.dispose();
+    this.core.release();
   }
 }
 

@@ -5,6 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+interface Side { seconds: number[]; median: number; cpu: { median: number } | null }
+interface Row { name: string; kind: string; hartvm: Side; qemu: Side | null; phases?: { name: string; hartvm: Side }[]; instructions?: number }
+
 it("npm run bench -- --quick produces the table and the JSON", () => {
   const dir = mkdtempSync(join(tmpdir(), "hartvm-bench-"));
   try {
@@ -13,19 +16,40 @@ it("npm run bench -- --quick produces the table and the JSON", () => {
       cwd: join(__dirname, ".."), encoding: "utf8", timeout: 600_000,
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^workload\s+reps\s+hartvm median s/m);
+    expect(r.stdout).toMatch(/^workload\s+reps\s+hartvm s\s+min\s+max\s+CPU s/m);
     const json = JSON.parse(readFileSync(out, "utf8"));
     expect(json.quick).toBe(true);
-    const names = json.workloads.map((w: { name: string }) => w.name);
-    expect(names).toEqual(expect.arrayContaining(["boot to userspace, built-in SBI", "bare-metal int-loop", "bare-metal mixed-loop"]));
-    for (const w of json.workloads) {
-      expect(w.hartvm.median).toBeGreaterThan(0);
+    const rows = json.workloads as Row[];
+    const byName = (name: string): Row => {
+      const w = rows.find((x) => x.name === name);
+      if (!w) throw new Error(`no workload '${name}' in ${rows.map((x) => x.name).join(", ")}`);
+      return w;
+    };
+    for (const w of rows) {
+      expect(w.hartvm.median, w.name).toBeGreaterThan(0);
+      // CPU time beside wall time (Linux: bash's time, /proc); per compute workload it can
+      // round to 0 (10 ms ticks), never be missing
+      if (w.kind === "compute") expect(w.hartvm.cpu?.median, w.name).toBeGreaterThanOrEqual(0);
+      else expect(w.hartvm.cpu?.median, w.name).toBeGreaterThan(0);
       expect(w.qemu).toBeNull();
     }
-    const bare = json.workloads.find((w: { name: string }) => w.name === "bare-metal int-loop");
+    // the kernel's own phases account for the whole boot, each one stamped
+    const boot = byName("boot to userspace (default initramfs + marker), built-in SBI");
+    expect(boot.phases?.map((p) => p.name)).toHaveLength(6);
+    const phaseSum = boot.phases!.reduce((s, p) => s + p.hartvm.median, 0);
+    expect(phaseSum).toBeCloseTo(boot.hartvm.median, 6);
+    expect(boot.phases!.find((p) => p.name.startsWith("unpack initramfs"))!.hartvm.median).toBeGreaterThan(0);
+    const prompt = byName("default guest to its prompt, built-in SBI");
+    expect(prompt.phases!.reduce((s, p) => s + p.hartvm.median, 0)).toBeCloseTo(prompt.hartvm.median, 6);
+    expect(byName("compute matmul").hartvm.median).toBeGreaterThan(0);
     // 8 per round, 5 to set up (la = 2, ld, 2 li) and 4 to exit (li, la = 2, sd to tohost)
-    expect(bare.instructions).toBe(2_000_000 * 8 + 5 + 4);
+    expect(byName("bare-metal int-loop").instructions).toBe(2_000_000 * 8 + 5 + 4);
     expect(json.hostCost.wasmCompile.median).toBeGreaterThan(0);
+    const mem = json.hostCost.memory;
+    expect(mem.guestRamMiB).toBe(256);
+    expect(mem.guestResidentMiB).toBeGreaterThan(1); // the booted kernel touched guest RAM
+    expect(mem.guestResidentMiB).toBeLessThanOrEqual(mem.wasmMemoryMiB);
+    expect(mem.beyondGuestMiB).toBeCloseTo(mem.rssMiB - mem.guestResidentMiB, 6);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

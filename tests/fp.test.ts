@@ -264,3 +264,26 @@ describe("FPU hand-derived cases", () => {
     expect(fpu.getFlags()).toBe(0);
   });
 });
+
+// The host-float fast paths (core-as/fpu/fastpath.ts) against the softfloat alone, on
+// random operands aimed at their decision boundaries (tests/fp/differential.ts), in
+// round-to-nearest-even. FP_DIFF_CASES=N runs N cases per operation (default 100,000).
+describe("host-float fast paths agree with the softfloat", () => {
+  const cases = Number(process.env.FP_DIFF_CASES ?? 100_000);
+  const global = (name: string): bigint | number => (instance.exports[name] as WebAssembly.Global).value;
+  const ops = [["add", 0], ["sub", 1], ["mul", 2], ["div", 3], ["sqrt", 4], ["fused multiply-add", 5]] as const;
+  const table = [64, 32].flatMap((bits) => ops.map(([name, op]) => [`${name}, binary${bits}`, op, bits] as const));
+
+  it.each(table)("%s", (_name, op, bits) => {
+    const differential = fn("differential");
+    const mismatches = Number(differential(op, bits === 64 ? 1 : 0, cases, 0x2545f4914f6cdd1dn));
+    const h = (name: string): string => BigInt.asUintN(64, BigInt(global(name))).toString(16);
+    expect(mismatches, `first: ${h("diffA")} ${h("diffB")} ${h("diffC")} -> ${h("diffGot")} ` +
+      `${flagNames(Number(global("diffGotFlags")))}, softfloat ${h("diffWant")} ${flagNames(Number(global("diffWantFlags")))}`).toBe(0);
+    // not vacuous: the fast path answered often, with exact and with inexact results
+    const fast = Number(global("diffFast")), inexact = Number(global("diffFastInexact"));
+    expect(fast).toBeGreaterThan(cases * 0.3);
+    expect(inexact).toBeGreaterThan(cases * 0.1);
+    expect(fast - inexact).toBeGreaterThan(cases * 0.02);
+  });
+});

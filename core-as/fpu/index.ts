@@ -11,8 +11,12 @@
 //   fnmadd = mulAdd(a ^ SIGN, b, c ^ SIGN) (signed zeros and NV come out right);
 // - f*_to_u32 / f*_to_i32 return the 32-bit pattern: sign-extend it for fcvt.w[u].*;
 // - f*_eq/lt/le return bool; min/max return an operand unchanged (or the canonical NaN);
-// - the only host float op is Math.sqrt of an exactly representable integer, used as the
-//   first estimate of an integer square root that is then corrected exactly.
+// - arithmetic in round-to-nearest-even first tries a fast path on the host's binary64
+//   operations (fastpath.ts, argued in FASTPATH.md) that answers only when it can
+//   prove its result bit-exact with exact flags; the softfloat (arith.ts) does the rest and
+//   is exported as soft_* for the tests that compare the two;
+// - inside the softfloat the only host float op is Math.sqrt of an exactly representable
+//   integer, used as the first estimate of an integer square root that is then corrected.
 export {
   fflags,
   FLAG_NV, FLAG_DZ, FLAG_OF, FLAG_UF, FLAG_NX,
@@ -22,6 +26,12 @@ export {
 export {
   f32_add, f32_sub, f32_mul, f32_div, f32_sqrt, f32_mulAdd,
   f64_add, f64_sub, f64_mul, f64_div, f64_sqrt, f64_mulAdd,
+} from "./ops";
+export {
+  f32_add as soft_f32_add, f32_sub as soft_f32_sub, f32_mul as soft_f32_mul,
+  f32_div as soft_f32_div, f32_sqrt as soft_f32_sqrt, f32_mulAdd as soft_f32_mulAdd,
+  f64_add as soft_f64_add, f64_sub as soft_f64_sub, f64_mul as soft_f64_mul,
+  f64_div as soft_f64_div, f64_sqrt as soft_f64_sqrt, f64_mulAdd as soft_f64_mulAdd,
 } from "./arith";
 export {
   f32_to_f64, f64_to_f32,

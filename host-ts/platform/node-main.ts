@@ -33,6 +33,8 @@ function machineConfig(o: CliOptions): MachineConfig {
     memory: o.ramBytes,
     harts: o.harts,
     drives: o.drives.map((d) => ({ file: d.file, readonly: d.readonly })),
+    shares: o.shares.map((s) => ({ path: s.path, tag: s.tag, readonly: s.readonly })),
+    virtioConsole: o.virtconsole !== undefined,
     dtb: o.dtb,
     jit: o.jit,
     noReboot: o.noReboot,
@@ -79,6 +81,7 @@ async function run(o: CliOptions): Promise<number> {
   if (o.kernel === undefined && process.stdin.isTTY) process.stderr.write("hartvm: booting the default guest; press Ctrl-A x to quit\n");
   machine.on("output", (bytes) => process.stdout.write(bytes));
   if (o.saveAt) saveWhenSeen(machine, o.saveAt);
+  const hvc = o.virtconsole && machine.hvc ? await serveConsole(machine.hvc, o.virtconsole.socket) : null;
   const gdb = o.gdb ? await startGdbServer(machine.engine, { ...o.gdb, waitForDebugger: o.waitForDebugger, log: (line) => process.stderr.write(`hartvm: ${line}\n`) }) : null;
   // A deterministic run takes piped input whole before it starts: when bytes arrive must not depend on the host.
   if (o.deterministic && !process.stdin.isTTY) machine.console.write(await readAll(process.stdin));
@@ -90,6 +93,7 @@ async function run(o: CliOptions): Promise<number> {
     if (exit.reason === "error") throw exit.error;
     if (o.jitStats) process.stderr.write(`hartvm: jit ${JSON.stringify(machine.stats().jit ?? "off")}\n`);
     await gdb?.close(exit.status); // gdb learns the exit code before the process ends
+    hvc?.close();
     return exit.status === 0 && process.exitCode ? Number(process.exitCode) : exit.status;
   } finally {
     detach();
@@ -104,6 +108,36 @@ async function writeDeviceTree(path: string, dtb: Uint8Array): Promise<void> {
     const why = code === "EISDIR" ? "it is a directory" : code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : (e as Error).message;
     throw new HartvmError("io", `cannot write the device tree to '${path}': ${why}`);
   }
+}
+
+/** --virtconsole unix:PATH: one client at a time gets the virtio-console; output waits for it (up to 1 MiB). */
+async function serveConsole(hvc: NonNullable<Machine["hvc"]>, path: string): Promise<{ close(): void }> {
+  const { createServer } = await import("node:net");
+  const { rmSync } = await import("node:fs");
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let client = null as import("node:net").Socket | null;
+  void (async () => {
+    for await (const chunk of hvc) {
+      const c = client;
+      if (c && !c.destroyed) c.write(chunk);
+      else if (heldBytes + chunk.length <= 2 ** 20) { held.push(chunk); heldBytes += chunk.length; }
+    }
+  })();
+  const server = createServer((socket) => {
+    if (client && !client.destroyed) { socket.destroy(); return; }
+    client = socket;
+    for (const chunk of held.splice(0)) socket.write(chunk);
+    heldBytes = 0;
+    socket.on("data", (d: Buffer) => { try { hvc.write(new Uint8Array(d)); } catch { socket.destroy(); } });
+    socket.on("error", () => {});
+  });
+  rmSync(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => reject(new HartvmError("io", `--virtconsole unix:${path}: ${e.message}`)));
+    server.listen(path, () => resolve());
+  });
+  return { close: () => { client?.destroy(); server.close(); rmSync(path, { force: true }); } };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {

@@ -2,7 +2,8 @@
 // frozen copy take the same road.
 import type { Machine } from "../machine.js";
 import type { MachineConfig, OpenDisk, ResolvedConfig } from "../config.js";
-import { bootImagesFrom, openDisk, resolveScheduling } from "../config.js";
+import { bootImagesFrom, openDisk, openShares, resolveScheduling, type OpenShare } from "../config.js";
+import { loadMemoryImage } from "../../devices/fs/memory-image.js";
 import { checkJit } from "../limits.js";
 import { assembleMachine } from "../assemble.js";
 import { coreBuildId, coreWasmModule } from "../assets.js";
@@ -20,8 +21,12 @@ export interface RestoreOptions {
   core?: MachineConfig["core"];
   /** Disk image paths by drive index, for files that moved since the snapshot. */
   drives?: (string | undefined)[];
+  /** Host directories by share tag, for shares that moved since the snapshot. */
+  shares?: Record<string, string>;
   /** The guest's writes to file disks stay in memory instead of reaching the files (forks do this). */
   overlayDisks?: boolean;
+  /** Deterministic mode: entropy from this seed from now on (default: the saved generator's state). */
+  seed?: number;
   /** As MachineConfig.scheduler and cpuShare. */
   scheduler?: MachineConfig["scheduler"];
   cpuShare?: number;
@@ -46,6 +51,16 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
   const scheduling = resolveScheduling(opts);
   const images = await bootImagesFrom(state.sources);
   const disks = await reopenDisks(state.disks, opts);
+  let shares: OpenShare[];
+  try {
+    shares = await openShares(state.shares.map((s) =>
+      s.kind === "dir"
+        ? { tag: s.tag, readonly: s.readonly, path: opts.shares?.[s.tag] ?? s.path }
+        : { tag: s.tag, readonly: s.readonly, backend: loadMemoryImage(s.image, { readonly: s.readonly }) }));
+  } catch (e) {
+    for (const d of disks) d.backend.close();
+    throw e;
+  }
   const jitObject = typeof opts.jit === "object" && opts.jit !== null ? opts.jit : null;
   const resolved: ResolvedConfig = {
     ramBytes: state.machine.ramBytes,
@@ -55,6 +70,8 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     sources: state.sources,
     images,
     disks,
+    shares,
+    virtioConsole: state.machine.virtioConsole,
     noReboot: opts.noReboot ?? state.machine.noReboot,
     timeoutMs: opts.timeoutMs,
     trace: opts.trace,
@@ -66,6 +83,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     vm.core.setPageSource(state.ram);
     try {
       vm.loadState(state.saved, images);
+      if (opts.seed !== undefined) vm.reseed(opts.seed);
     } catch (e) {
       throw e instanceof HartvmError ? e : new HartvmError("invalid-snapshot", `snapshot: the saved machine state does not fit this machine (${(e as Error).message})`);
     }

@@ -5,7 +5,9 @@
 // caches, rebuilt by the machine that continues.
 import { PAGE_SIZE, type PageSource } from "../core.js";
 import type { Vm, VmState } from "../vm.js";
-import { resolveDeterministic, type BootSources, type Deterministic, type ImageBytes, type OpenDisk } from "../config.js";
+import { resolveDeterministic, type BootSources, type Deterministic, type ImageBytes, type OpenDisk, type OpenShare } from "../config.js";
+import { MemoryFs } from "../../devices/fs/memory-backend.js";
+import { saveMemoryImage } from "../../devices/fs/memory-image.js";
 import { loadDefaultGuest } from "../assets.js";
 import { HartvmError } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -20,7 +22,12 @@ export interface MachineSettings {
   jitThreshold: number;
   noReboot: boolean;
   deterministic: Deterministic | null;
+  virtioConsole: boolean;
 }
+
+export type SavedShare =
+  | { kind: "dir"; tag: string; readonly: boolean; path: string }
+  | { kind: "memory"; tag: string; readonly: boolean; image: Uint8Array };
 
 export type SavedDisk =
   | { kind: "memory"; readonly: boolean; size: number; blocks: PageSource }
@@ -34,6 +41,7 @@ export interface SnapshotState {
   /** SHA-256 of the default guest's files, when it boots them. */
   defaultGuest: { kernel: string; initrd: string } | null;
   disks: SavedDisk[];
+  shares: SavedShare[];
   saved: { vm: VmState; core: Uint8Array; dtb: Uint8Array | null };
   ram: PageSource;
 }
@@ -44,6 +52,7 @@ export interface SnapshotSubject {
   machine: MachineSettings;
   sources: BootSources;
   disks: OpenDisk[];
+  shares: OpenShare[];
   coreBuild: string;
 }
 
@@ -62,9 +71,16 @@ export async function freezeState(s: SnapshotSubject): Promise<SnapshotState> {
     sources: s.sources,
     defaultGuest: await defaultGuestHashes(s.sources),
     disks: s.disks.map((d) => saveDisk(d)),
+    shares: s.shares.map(saveShare),
     saved: s.vm.saveState(),
     ram: new FrozenPages(core.ramSize / PAGE_SIZE, (p) => core.readPage(p)),
   };
+}
+
+function saveShare(s: OpenShare): SavedShare {
+  if (s.origin.kind === "dir") return { kind: "dir", tag: s.tag, readonly: s.readonly, path: s.origin.path };
+  if (s.backend instanceof MemoryFs) return { kind: "memory", tag: s.tag, readonly: s.readonly, image: saveMemoryImage(s.backend) };
+  throw new HartvmError("invalid-state", `share '${s.tag}' has a file system of its own, which a snapshot cannot carry`);
 }
 
 function saveDisk(d: OpenDisk): SavedDisk {
@@ -137,6 +153,10 @@ function encodeState(s: SnapshotSubject, sections: Section[]): Record<string, un
       if (d.origin.kind === "file") return { kind: "file", path: d.origin.path, sha256: fileHash(d), ...base };
       return { kind: "memory", section: add(`disk.${i}`, encodePages(pagesOf(d.backend.size), diskReader(d))), ...base };
     }),
+    shares: s.shares.map((share, i) => {
+      const saved = saveShare(share);
+      return saved.kind === "dir" ? saved : { kind: "memory", tag: saved.tag, readonly: saved.readonly, ...blob(`share.${i}`, saved.image) };
+    }),
   };
 }
 
@@ -171,6 +191,13 @@ export async function readSnapshot(bytes: Uint8Array, expect: { coreBuild: strin
     }
     throw bad(`disk ${i} is malformed`);
   });
+  const shares = (Array.isArray(h.shares) ? h.shares : []).map((raw: unknown, i: number): SavedShare => {
+    const s = raw as Record<string, unknown>;
+    if (!isObject(s) || typeof s.tag !== "string" || typeof s.readonly !== "boolean") throw bad(`share ${i} is malformed`);
+    if (s.kind === "dir" && typeof s.path === "string") return { kind: "dir", tag: s.tag, readonly: s.readonly, path: s.path };
+    if (s.kind === "memory") return { kind: "memory", tag: s.tag, readonly: s.readonly, image: readBlob(c, s, `share ${i}`)! };
+    throw bad(`share ${i} is malformed`);
+  });
   let vm: VmState;
   try {
     vm = JSON.parse(new TextDecoder().decode(section(c, "vm")));
@@ -184,10 +211,12 @@ export async function readSnapshot(bytes: Uint8Array, expect: { coreBuild: strin
     machine: {
       ramBytes: machine.ramBytes, harts: machine.harts, jitThreshold: machine.jitThreshold, noReboot: machine.noReboot === true,
       deterministic: machine.deterministic ? resolveDeterministic({ seed: machine.deterministic.seed, shift: machine.deterministic.shift, epoch: machine.deterministic.epochMs }) : null,
+      virtioConsole: machine.virtioConsole === true,
     },
     sources,
     defaultGuest: isObject(dg) ? { kernel: String(dg.kernel), initrd: String(dg.initrd) } : null,
     disks,
+    shares,
     saved: { vm, core: section(c, "core"), dtb: readBlob(c, h.dtb, "dtb") },
     ram: new CompressedPages(section(c, "ram"), machine.ramBytes / PAGE_SIZE, "RAM"),
   };

@@ -13,6 +13,9 @@
  * (fcvt.w[u].* and fmv.x.w results as the sign-extended 64-bit register, as RV64 defines).
  * Operations that ignore the rounding mode are listed once, with "rm":0.
  *
+ * After the cases for every operation come round-to-nearest-even cases aimed at the
+ * boundaries of hartvm's host-float fast paths (core-as/fpu/fastpath.ts): see gen_edge.
+ *
  * Usage: gen-vectors [random-count [seed]]   (default 18 random tuples per operation)
  */
 #include <stdint.h>
@@ -249,8 +252,10 @@ static int is_zero(char kind, uint64_t v) {
 
 /* One case per rounding mode (one only for operations that ignore it). With adaptive set,
    a result that is exact and nonzero in RNE (hence the same in every mode) is listed once. */
+static int rne_only = 0; /* the fast-path boundary cases: round to nearest-even only */
+
 static void emit_(const op_t *op, uint64_t a, uint64_t b, uint64_t c, int adaptive) {
-  int rm, nrm = op->rmdep ? 5 : 1;
+  int rm, nrm = op->rmdep && !rne_only ? 5 : 1;
   for (rm = 0; rm < nrm; rm++) {
     uint64_t fl = 0, r = op->fn(a, b, c, (uint64_t)rm, &fl);
     if (rm == 0 && adaptive && !(fl & 1) && !is_zero(op->kout, r)) nrm = 1;
@@ -425,6 +430,203 @@ static void gen_classify(const op_t *op, int d) {
   emit(op, d ? 0xffffffffffffffffull : 0xffffffff, 0, 0);
 }
 
+/* ------------------------------------------------------------------ fast-path boundaries */
+
+/* Round-to-nearest-even cases where hartvm's fast paths (exact results from the host's
+   binary64 arithmetic) must hand over to the softfloat or decide inexactness exactly:
+   results at the normal/subnormal boundary, at the overflow threshold and at powers of two,
+   exact/inexact boundaries (products, quotients and roots with just enough bits), ties and
+   near ties, the operand gates of the fused fast path, and fused binary32 sums that binary64
+   rounds onto a binary32 midpoint. Operands are derived from a target result in the
+   format's own arithmetic, then nudged by a few ulps. */
+
+static int is_op(const op_t *op, opfn a, opfn b) { return op->fn == a || op->fn == b; }
+static double u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+static float u2f(uint64_t u) { float f; uint32_t v = (uint32_t)u; memcpy(&f, &v, 4); return f; }
+/* v as a double (binary32 values widened exactly), and back to the format's bits */
+static double val(uint64_t v, int d) { return d ? u2d(v) : (double)u2f(v); }
+static uint64_t bits_of(double x, int d) { return d ? d2u(x) : f2u((float)x); }
+static uint64_t sign_bit(int d) { return d ? 1ull << 63 : 1ull << 31; }
+static uint64_t mkf(int d, int exp, uint64_t frac) { return ((uint64_t)exp << (d ? 52 : 23)) | frac; }
+static uint64_t rfrac(int d) { return rnd() & (d ? 0xfffffffffffffull : 0x7fffffull); }
+/* a few ulps either way (the caller keeps the result finite and of the same sign) */
+static uint64_t nudge(uint64_t v) { int k = (int)(rnd() % 7) - 3; return v + (uint64_t)(int64_t)k; }
+/* an odd number of exactly n bits (n >= 1) */
+static uint64_t odd_bits(int n) { return n == 1 ? 1 : (1ull << (n - 1)) | (rnd() & ((1ull << (n - 1)) - 1)) | 1; }
+/* a value x: odd significand of n bits, scaled to an exponent near e (biased) */
+static uint64_t with_bits(int d, int n, int e) {
+  const int FRAC = d ? 52 : 23;
+  uint64_t m = odd_bits(n) << (FRAC + 1 - n); /* leading one at bit FRAC */
+  return mkf(d, e, m & ((1ull << FRAC) - 1));
+}
+
+/* A target result near a boundary. */
+static uint64_t target(int d, int k) {
+  const int FRAC = d ? 52 : 23, EMAX = d ? 0x7ff : 0xff, BIAS = d ? 1023 : 127;
+  uint64_t t;
+  switch (k % 6) {
+    case 0: t = mkf(d, 1, 0) + (uint64_t)((int64_t)(rnd() % 7) - 3); break; /* smallest normal, top subnormals */
+    case 1: t = mkf(d, EMAX - 1, (1ull << FRAC) - 1) - rnd() % 4; break;   /* largest finite */
+    case 2: t = mkf(d, 3 + (int)(rnd() % (EMAX - 6)), 0); break;          /* a power of two */
+    case 3: t = mkf(d, d ? 52 + (int)(rnd() % 4) : 1 + (int)(rnd() % 3), rfrac(d)); break; /* where half an ulp turns subnormal */
+    case 4: t = mkf(d, BIAS - 4 + (int)(rnd() % 9), rfrac(d)); break;
+    default: t = mkf(d, 1 + (int)(rnd() % (EMAX - 2)), rfrac(d)); break;
+  }
+  return t | ((rnd() & 1) ? sign_bit(d) : 0);
+}
+
+static void gen_edge_binary(const op_t *op, int d) {
+  const int BIAS = d ? 1023 : 127, FRAC = d ? 52 : 23, EMAX = d ? 0x7ff : 0xff;
+  int k;
+  for (k = 0; k < 8 * nrandom; k++) {
+    uint64_t t = target(d, k), a, b;
+    int te = fexp(t, d) ? fexp(t, d) : 1;
+    double tv = val(t, d);
+    if (is_op(op, fadd_d, fadd_s) || is_op(op, fsub_d, fsub_s)) {
+      int sub = is_op(op, fsub_d, fsub_s);
+      a = fwithexp(rfloat(d), te + (int)(rnd() % 7) - 3, d);
+      if (k % 5 == 4) { /* a tie or near tie: half an ulp of a, a little more or less */
+        b = mkf(d, fexp(a, d) > FRAC + 1 ? fexp(a, d) - FRAC - 1 : 1, 0);
+        if (rnd() & 1) b = nudge(b);
+        if (rnd() & 1) b |= sign_bit(d);
+        if (sub) b ^= sign_bit(d);
+      } else {
+        double av = val(a, d);
+        b = bits_of(sub ? av - tv : tv - av, d);
+        if (rnd() & 1) b = nudge(b);
+      }
+    } else if (is_op(op, fmul_d, fmul_s)) {
+      if (k % 4 == 3) { /* products with just enough significant bits */
+        int n = 1 + (int)(rnd() % FRAC), m = FRAC + 1 - n + (int)(rnd() % 3);
+        if (m < 1) m = 1;
+        if (m > FRAC + 1) m = FRAC + 1;
+        a = with_bits(d, n, BIAS + (int)(rnd() % 9) - 4);
+        b = with_bits(d, m, BIAS + (int)(rnd() % 9) - 4);
+      } else {
+        a = fwithexp(rfloat(d), te / 2 + BIAS / 2 + (int)(rnd() % 5) - 2, d);
+        b = bits_of(tv / val(a, d), d);
+        if (rnd() & 1) b = nudge(b);
+      }
+    } else if (is_op(op, fdiv_d, fdiv_s)) {
+      if (k % 4 == 3) { /* exact quotients, and their neighbours */
+        int n = 1 + (int)(rnd() % (FRAC / 2)), m = 1 + (int)(rnd() % (FRAC / 2));
+        uint64_t q = with_bits(d, n, BIAS + (int)(rnd() % 9) - 4);
+        b = with_bits(d, m, BIAS + (int)(rnd() % 9) - 4);
+        a = bits_of(val(q, d) * val(b, d), d);  /* exact: n + m bits */
+        if (rnd() & 1) a = nudge(a);
+      } else {
+        b = fwithexp(rfloat(d), BIAS + (int)(rnd() % 9) - 4, d);
+        a = bits_of(tv * val(b, d), d);
+        if (rnd() & 1) a = nudge(a);
+      }
+    } else { /* sqrt: perfect squares and their neighbours, and tiny, huge and random operands */
+      if (k % 2 == 0) {
+        uint64_t q = with_bits(d, 1 + (int)(rnd() % ((FRAC + 1) / 2)), BIAS / 2 + 1 + (int)(rnd() % BIAS));
+        a = bits_of(val(q, d) * val(q, d), d);
+        if (rnd() & 1) a = nudge(a);
+      } else {
+        a = k % 3 == 0 ? mkf(d, 0, rfrac(d) | 1) : fwithexp(rfloat(d), 1 + (int)(rnd() % (EMAX - 2)), d);
+        a &= ~sign_bit(d);
+      }
+      b = 0;
+    }
+    if (fexp(a, d) == EMAX) a = t; /* keep operands finite */
+    if (fexp(b, d) == EMAX) b = t;
+    emit(op, a, b, 0);
+  }
+}
+
+static void gen_edge_fused(const op_t *op, int d) {
+  const int BIAS = d ? 1023 : 127, FRAC = d ? 52 : 23, EMAX = d ? 0x7ff : 0xff;
+  /* the product's sign as the instruction computes it, and the addend's */
+  const int negp = is_op(op, fnmsub_d, fnmsub_s) || is_op(op, fnmadd_d, fnmadd_s);
+  const int negc = is_op(op, fmsub_d, fmsub_s) || is_op(op, fnmadd_d, fnmadd_s);
+  int k;
+  for (k = 0; k < 8 * nrandom; k++) {
+    uint64_t a, b, c, t = target(d, k);
+    int te = fexp(t, d) ? fexp(t, d) : 1;
+    switch (k % 7) {
+      case 0: case 1: { /* c = t - a*b as the format rounds it: the fused result lands near t */
+        volatile double p;
+        a = fwithexp(rfloat(d), te / 2 + BIAS / 2 + (int)(rnd() % 9) - 4, d);
+        b = fwithexp(rfloat(d), te - fexp(a, d) + BIAS + (int)(rnd() % 5) - 2, d);
+        p = val(a, d) * val(b, d);
+        c = bits_of(val(t, d) - p, d);
+        if (rnd() & 1) c = nudge(c);
+        break;
+      }
+      case 2: { /* c plus half its ulp, a little more or less: ties and near ties */
+        int h;
+        c = fwithexp(rfloat(d), 2 + FRAC + (int)(rnd() % (EMAX - 4 - FRAC)), d);
+        h = fexp(c, d) - FRAC - 1;
+        a = mkf(d, h, (rnd() % 3 == 0) ? rfrac(d) : (rnd() % 5));
+        b = (rnd() & 1) ? mkf(d, BIAS, 0) : nudge(mkf(d, BIAS, 0) + 3);
+        if (rnd() & 1) a |= sign_bit(d);
+        break;
+      }
+      case 3: { /* a power of two minus a fraction of the ulp below it */
+        int e = 5 + FRAC + (int)(rnd() % (EMAX - 7 - FRAC));
+        c = mkf(d, e, 0) | ((rnd() & 1) ? sign_bit(d) : 0);
+        if (rnd() & 1) {
+          a = mkf(d, e - FRAC - 2 - (int)(rnd() % 3), rfrac(d) >> (rnd() % FRAC));
+          b = mkf(d, BIAS, rnd() % 3);
+        } else { /* a*b = (1 + eta) half the ulp below c, |eta| < 2^-p: only the product's low part breaks the tie */
+          a = mkf(d, BIAS, rfrac(d));
+          b = bits_of(1 / val(a, d), d);
+          b = fwithexp(b, fexp(b, d) + e - FRAC - 2 - BIAS, d);
+        }
+        a |= ~c & sign_bit(d); /* the product against the addend */
+        break;
+      }
+      case 4: { /* the fused fast path's gates: product exponents near -900 and 960, addends near 2^991 */
+        int es = (rnd() & 1) ? -900 + (int)(rnd() % 7) - 3 : 960 + (int)(rnd() % 7) - 3;
+        if (!d) es = (rnd() & 1) ? -140 + (int)(rnd() % 20) : 120 + (int)(rnd() % 16);
+        a = fwithexp(rfloat(d), BIAS + es / 2, d);
+        b = fwithexp(rfloat(d), BIAS + es - es / 2, d);
+        c = (rnd() & 1) ? fwithexp(rfloat(d), EMAX - 36 + (int)(rnd() % 6), d) : rfloat(d);
+        break;
+      }
+      case 5: { /* products with just enough bits against a zero, tiny or equal addend */
+        int n = 1 + (int)(rnd() % FRAC), m = FRAC + 1 - n + (int)(rnd() % 3);
+        if (m > FRAC + 1) m = FRAC + 1;
+        a = with_bits(d, n, BIAS + (int)(rnd() % 9) - 4);
+        b = with_bits(d, m, BIAS + (int)(rnd() % 9) - 4);
+        c = rnd() % 3 == 0 ? (rnd() & 1) * sign_bit(d) : rnd() % 2 ? mkf(d, 0, rfrac(d)) : a;
+        break;
+      }
+      default: { /* binary32: an inexact binary64 sum that rounds onto a binary32 midpoint;
+                    binary64: random operands with a near-cancelling addend */
+        if (!d) {
+          int i = 1 + (int)(rnd() % 3), j = (rnd() % 4 == 0) ? i + 1 : i;
+          c = fwithexp(rfloat(0), 30 + (int)(rnd() % 180), 0);
+          a = mkf(0, 127, (uint64_t)i);                                  /* 1 + i 2^-23 */
+          b = mkf(0, fexp(c, 0) - 25, (1ull << 23) - 2 * (uint64_t)j);   /* half c's ulp times 1 - j 2^-23 */
+          if (rnd() & 1) a |= sign_bit(0);
+        } else {
+          volatile double p;
+          a = rfloat(1);
+          b = rfloat(1);
+          p = u2d(a) * u2d(b);
+          c = d2u(-p);
+          if (rnd() & 1) c = nudge(c);
+        }
+        break;
+      }
+    }
+    if (negp) a ^= sign_bit(d); /* the instruction negates the product (or the addend) itself */
+    if (negc) c ^= sign_bit(d);
+    if (fexp(a, d) == EMAX) a = t;
+    if (fexp(b, d) == EMAX) b = t;
+    if (fexp(c, d) == EMAX) c = t;
+    emit(op, a, b, c);
+  }
+}
+
+static void gen_edge(const op_t *op, int d) {
+  if (op->nin == 3) gen_edge_fused(op, d);
+  else gen_edge_binary(op, d);
+}
+
 /* ------------------------------------------------------------------ main */
 
 enum { G_BIN, G_CMP, G_FUSED, G_UNARY, G_TOINT, G_FROMINT, G_CLASS };
@@ -498,6 +700,13 @@ int main(int argc, char **argv) {
       case G_FROMINT: gen_from_int(&e->op, e->d); break;
       case G_CLASS: gen_classify(&e->op, e->d); break;
     }
+  }
+  /* after every other case, so that the random sequence above stays the same */
+  rne_only = 1;
+  for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    const entry_t *e = &ops[i];
+    if (only && strcmp(only, e->op.name) != 0) continue;
+    if (e->gen == G_BIN || e->gen == G_FUSED || e->op.fn == fsqrt_s || e->op.fn == fsqrt_d) gen_edge(&e->op, e->d);
   }
   fprintf(stderr, "gen-vectors: %ld cases\n", ncases);
   return 0;

@@ -1,0 +1,56 @@
+// Bare-metal instruction throughput: bench/programs' loops on hartvm (in-process, see
+// inprocess.js) and on QEMU's spike board (HTIF exit), interleaved.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { measure } from "./proc.js";
+import { row } from "./stats.js";
+import { patchedElf, runBareMetal } from "./inprocess.js";
+
+// `qemuRounds`: QEMU always runs the full-size program. A --quick-size run takes QEMU less time
+// than the jitter of its own start-up (~0.1 s), so the subtraction below would be noise; its
+// time is scaled to hartvm's round count instead (the loops are linear in rounds; set-up and
+// exit are 9-10 instructions).
+export const BARE = [
+  { name: "int-loop", elf: "bench/programs/bin/int-loop.elf", rounds: 40_000_000, quickRounds: 2_000_000 },
+  { name: "mixed-loop", elf: "bench/programs/bin/mixed-loop.elf", rounds: 200_000, quickRounds: 10_000 },
+  { name: "fmadd-loop", elf: "bench/programs/bin/fmadd-loop.elf", rounds: 20_000, quickRounds: 1_000 },
+];
+
+export async function bareMetal(ctx, wasmModule, w, progress) {
+  const original = readFileSync(join(ctx.root, w.elf));
+  const rounds = ctx.quick ? w.quickRounds : w.rounds;
+  const bytes = patchedElf(original, rounds, w.name);
+  const hv = [];
+  const qm = [];
+  let instructions = 0;
+  const file = join(ctx.tmp, `${w.name}.elf`);
+  const base = join(ctx.tmp, `${w.name}-1.elf`);
+  writeFileSync(file, patchedElf(original, w.rounds, w.name));
+  writeFileSync(base, patchedElf(original, 1, w.name));
+  const scale = rounds / w.rounds;
+  const spike = (f) => measure(ctx.qemu, ["-M", "spike", "-bios", "none", "-nographic", "-kernel", f]);
+  for (let i = 0; i < ctx.reps; i++) {
+    progress(`bare-metal ${w.name}: hartvm ${i + 1}/${ctx.reps}`);
+    const r = await runBareMetal(wasmModule, bytes, w.name, ctx.jit);
+    hv.push(r);
+    instructions = r.instructions;
+    if (ctx.qemu) {
+      progress(`bare-metal ${w.name}: qemu ${i + 1}/${ctx.reps}`);
+      const startup = await spike(base);
+      const full = await spike(file);
+      if (full.status !== 0) throw new Error(`qemu ${w.name} exited with ${full.status}`);
+      // QEMU's own start-up (the same program with 1 round) subtracted, then scaled to `rounds`
+      qm.push({
+        wall: Math.max(0.0005, full.wall - startup.wall) * scale,
+        cpu: full.cpu === null || startup.cpu === null ? null : Math.max(0.0005, full.cpu - startup.cpu) * scale,
+      });
+    }
+  }
+  const r = row(`bare-metal ${w.name}`, "bare-metal", hv, qm, { instructions, rounds });
+  r.hartvm.mips = instructions / r.hartvm.median / 1e6;
+  if (r.qemu) {
+    r.qemu.rounds = w.rounds;
+    r.qemu.mips = instructions / r.qemu.median / 1e6;
+  }
+  return r;
+}

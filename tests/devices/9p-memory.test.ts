@@ -1,0 +1,4 @@
+import { MemoryFs } from "../../devices/fs/memory-backend.js";
+import { fileOpsSuite } from "./9p-ops.js";
+
+fileOpsSuite("in-memory tree", () => ({ backend: new MemoryFs(), fifos: true, chown: true }));
