@@ -44,3 +44,8 @@ export async function restoreMachine(snapshot: Uint8Array | Input, options: Rest
   const bytes = snapshot instanceof Uint8Array ? snapshot : await readInput(snapshot, "snapshot", 2 ** 32);
   return machineFromState(await parsedSnapshot(bytes, coreBuildId(wasm)), options, wasm);
 }
+
+// Fleets: machines of one thread taking turns by weight, many guests per worker (docs/FLEET.md).
+export { CpuScheduler, type CpuSchedulerOptions } from "./cpu-scheduler.js";
+export { createFleet } from "./fleet/fleet.js";
+export type { Fleet, FleetOptions, FleetJob, FleetFile, FleetResult, FleetEndReason, FleetJobStats, FleetCounters, PerGuestOptions, MapOptions } from "./fleet/types.js";

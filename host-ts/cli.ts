@@ -2,6 +2,7 @@
 // Limits are checked by limits.ts, the same checks the API makes.
 import { HartvmError } from "./errors.js";
 import { checkHarts, checkVirtioDevices, parseMemorySize } from "./limits.js";
+import { parseFleetCommand, type FleetCommand } from "./fleet/cli-args.js";
 
 /** A malformed command line (exit status 2). */
 export class UsageError extends HartvmError {
@@ -77,7 +78,10 @@ export const USAGE = `usage: hartvm [options]
   --gdb tcp:[HOST]:PORT     gdb remote stub (HOST empty = loopback only; PORT 0 = any free)
   -s                        the same as --gdb tcp::1234
   -S                        wait for gdb before the first instruction
-  -h, --help | --version`;
+  -h, --help | --version
+hartvm fleet --jobs FILE.jsonl [--workers N] [--snapshot FILE] [--redis URL]   run jobs, one JSON result per line
+hartvm worker --redis URL [--queue NAME]                                      serve fleet jobs from BullMQ
+                            (hartvm fleet --help for their options)`;
 
 /** "256M", "1G", "65536K", "134217728" → bytes (a bare number is MiB, as QEMU's -m). */
 export const parseSize = parseMemorySize;
@@ -226,4 +230,12 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   }
   if (o.waitForDebugger && !o.gdb) throw new UsageError("-S waits for a debugger: add --gdb tcp::PORT or -s");
   return o;
+}
+
+/** `hartvm ARGS` runs a machine; `hartvm fleet ...` and `hartvm worker ...` are fleets (fleet/cli-args.ts). */
+export type Command = { command: "run"; options: CliOptions } | FleetCommand;
+
+export function parseSubcommand(argv: readonly string[]): Command {
+  if (argv[0] === "fleet" || argv[0] === "worker") return parseFleetCommand(argv[0], argv.slice(1));
+  return { command: "run", options: parseCommandLine(argv) };
 }

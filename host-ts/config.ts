@@ -12,6 +12,7 @@ import { parseKernel } from "../images/linux.js";
 import { MemoryBlockBackend, type BlockBackend } from "../devices/virtio/block-backend.js";
 import type { FsBackend } from "../devices/fs/backend.js";
 import { MemoryFs } from "../devices/fs/memory-backend.js";
+import { CpuScheduler } from "./cpu-scheduler.js";
 
 export type { Input };
 
@@ -81,6 +82,21 @@ export interface MachineConfig {
    * entropy comes from `seed` (default 0): the same inputs give the same output and state.
    */
   deterministic?: boolean | { seed?: number; epoch?: number | string | Date; shift?: number };
+  /** Take turns with the other machines of this thread that share this scheduler (fleets). */
+  scheduler?: CpuScheduler;
+  /** This machine's weight under `scheduler` (default 1): a machine of share 2 retires twice the instructions of one of share 1. */
+  cpuShare?: number;
+}
+
+/** How a machine shares its thread (MachineConfig, RestoreOptions). */
+export interface Scheduling { scheduler?: CpuScheduler; cpuShare: number }
+
+/** Checks scheduler and cpuShare as a configuration gives them. */
+export function resolveScheduling(o: { scheduler?: unknown; cpuShare?: unknown }): Scheduling {
+  if (o.scheduler !== undefined && !(o.scheduler instanceof CpuScheduler)) throw new HartvmError("invalid-config", "scheduler must be a CpuScheduler");
+  const share = o.cpuShare ?? 1;
+  if (typeof share !== "number" || !(share > 0 && share <= 1000)) throw new HartvmError("invalid-config", `cpuShare must be a number above 0 and at most 1000, got ${String(share)}`);
+  return { scheduler: o.scheduler as CpuScheduler | undefined, cpuShare: share };
 }
 
 export type Deterministic = { seed: number; epochMs: number; shift: number };
@@ -113,7 +129,7 @@ export interface OpenShare {
   origin: { kind: "dir"; path: string } | { kind: "memory" } | { kind: "custom" };
 }
 
-export interface ResolvedConfig {
+export interface ResolvedConfig extends Scheduling {
   ramBytes: number;
   harts: number;
   jitThreshold: number;
@@ -161,6 +177,7 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
   checkVirtioDevices({ disks: drives.length, shares: config.shares?.length ?? 0, consoles: virtioConsole ? 1 : 0 });
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new HartvmError("invalid-config", `timeoutMs must be a positive number, got ${config.timeoutMs}`);
   const deterministic = resolveDeterministic(config.deterministic);
+  const scheduling = resolveScheduling(config);
   const sources = await readSources(config, ramBytes);
   const images = await bootImagesFrom(sources);
   const disks = await openDisks(drives);
@@ -176,7 +193,7 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
     ramBytes, harts, jitThreshold, jitSync: jitObject?.sync === true || deterministic !== null, sources, images, disks, deterministic,
     shares, virtioConsole,
     noReboot: config.noReboot === true, virtioLegacy: config.virtioLegacy === true, timeoutMs: config.timeoutMs, trace: config.trace,
-    log: config.log ?? (() => {}),
+    log: config.log ?? (() => {}), ...scheduling,
   };
 }
 

@@ -248,6 +248,8 @@ export class Machine {
         trace: this.config.trace?.count,
         traceOut: this.config.trace?.out,
         pauseRequested: () => this.pauseWanted,
+        scheduler: this.config.scheduler,
+        cpuShare: this.config.cpuShare,
       });
     } catch (e) {
       this.finish({ status: 70, reason: "error", error: e instanceof Error ? e : new Error(String(e)) });

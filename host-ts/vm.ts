@@ -21,6 +21,7 @@ import { VirtioP9 } from "../devices/virtio/9p/device.js";
 import { VirtioConsole } from "../devices/virtio/console.js";
 import type { FsBackend } from "../devices/fs/backend.js";
 import { RAM_BASE } from "./core.js";
+import type { CpuScheduler, SchedulerTicket } from "./cpu-scheduler.js";
 
 /** Instructions per hart per core.run() call: long enough to amortise the call, short for latency. */
 const SLICE = 100_000;
@@ -79,7 +80,13 @@ export interface RunOptions {
   traceOut?: (line: string) => void;
   /** Asked between slices: true ends run() with "paused" at an instruction boundary. */
   pauseRequested?: () => boolean;
+  /** Run only while holding this scheduler's turn, with this weight (cpu-scheduler.ts). */
+  scheduler?: CpuScheduler;
+  cpuShare?: number;
 }
+
+/** A turn's last slice still gets this many instructions: compiled regions need 128 to be entered. */
+const MIN_TURN_SLICE = 1000;
 
 export type ExitReason = "htif" | "timeout" | "poweroff" | "reboot" | "fail" | "stopped";
 export interface ExitInfo { status: number; reason: ExitReason }
@@ -110,6 +117,8 @@ export class Vm {
   private readonly input: number[] = [];
   private outBuf: number[] = [];
   private traced = 0;
+  /** The scheduler's turn while run() is under one. */
+  private ticket: SchedulerTicket | null = null;
   /** Milliseconds spent in run(), pauses excluded. */
   runningMs = 0;
   /** The device tree the last boot used. */
@@ -344,7 +353,10 @@ export class Vm {
         // A deadline already passed cannot wake the harts (its interrupt is masked): wait for input.
         const timerMs = ahead > 0 && !(this.clock instanceof InstructionClock) ? ahead / TICKS_PER_MS : IDLE_CAP_MS;
         const waitMs = this.clock.msUntilNextAlarm(Math.min(IDLE_CAP_MS, timerMs));
-        if (waitMs > 0) await this.sleeper.sleep(waitMs);
+        if (waitMs > 0) {
+          this.ticket?.release(); // an idle machine lets the others run
+          await this.sleeper.sleep(waitMs);
+        }
         return null;
       }
       case Reason.Fatal:
@@ -382,12 +394,14 @@ export class Vm {
     let lastYield = started;
     let steps = 0;
     const deterministic = this.clock instanceof InstructionClock;
+    const ticket = (this.ticket = opts.scheduler ? opts.scheduler.join(opts.cpuShare) : null);
     try {
       for (;;) {
         if (this.requestedExit) return this.requestedExit;
         if (opts.pauseRequested?.()) return "paused";
         const held = this.debugGate?.();
         if (held) {
+          ticket?.release();
           runningBefore += now() - started;
           const end = await held;
           if (end) return end;
@@ -395,24 +409,33 @@ export class Vm {
           started = lastYield = now();
           continue;
         }
+        if (ticket && !ticket.holding) {
+          await ticket.acquire();
+          continue; // the world may have changed while waiting for the turn
+        }
+        const before = ticket ? this.instructions() : 0;
         let exit: ExitInfo | null;
         if (opts.trace && this.traced < opts.trace) {
           traceLine(this.core, opts.traceOut ?? (() => {}));
           this.traced++;
           exit = await this.step(1);
         } else {
-          exit = await this.step(SLICE);
+          exit = await this.step(ticket ? Math.min(SLICE, Math.max(MIN_TURN_SLICE, Math.ceil(ticket.remaining() / this.core.harts))) : SLICE);
         }
+        if (ticket && ticket.charge(this.instructions() - before)) ticket.release();
         if (exit) return exit;
         const t = now();
         this.runningMs = runningBefore + (t - started);
         if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
-        if (deterministic ? ++steps % YIELD_EVERY_STEPS === 0 : t - lastYield >= YIELD_EVERY_MS) {
+        // Under a scheduler the thread yields between turns (cpu-scheduler.ts).
+        if (!ticket && (deterministic ? ++steps % YIELD_EVERY_STEPS === 0 : t - lastYield >= YIELD_EVERY_MS)) {
           await yieldToEventLoop();
           lastYield = now();
         }
       }
     } finally {
+      ticket?.leave();
+      this.ticket = null;
       this.runningMs = runningBefore + (now() - started);
       this.flushOutput();
     }

@@ -2,7 +2,7 @@
 // terminal wired to its console, its exit status as ours (DESIGN.md §8).
 import process from "node:process";
 import { writeFile } from "node:fs/promises";
-import { parseCommandLine, USAGE, type CliOptions } from "../cli.js";
+import { parseSubcommand, USAGE, type CliOptions } from "../cli.js";
 import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
 import { startGdbServer } from "./node-gdb.js";
@@ -11,7 +11,9 @@ const CTRL_A = 0x01;
 
 async function main(argv: string[]): Promise<number> {
   try {
-    const options = parseCommandLine(argv);
+    const command = parseSubcommand(argv);
+    if (command.command !== "run") return await (await import("./node-fleet-cli.js")).runFleetCommand(command);
+    const options = command.options;
     if (options.help) { process.stdout.write(USAGE + "\n"); return 0; }
     if (options.version) { process.stdout.write(`hartvm ${VERSION}\n`); return 0; }
     return await run(options);

@@ -2,7 +2,7 @@
 // frozen copy take the same road.
 import type { Machine } from "../machine.js";
 import type { MachineConfig, OpenDisk, ResolvedConfig } from "../config.js";
-import { bootImagesFrom, openDisk, openShares, type OpenShare } from "../config.js";
+import { bootImagesFrom, openDisk, openShares, resolveScheduling, type OpenShare } from "../config.js";
 import { loadMemoryImage } from "../../devices/fs/memory-image.js";
 import { checkJit } from "../limits.js";
 import { assembleMachine } from "../assemble.js";
@@ -27,6 +27,9 @@ export interface RestoreOptions {
   overlayDisks?: boolean;
   /** Deterministic mode: entropy from this seed from now on (default: the saved generator's state). */
   seed?: number;
+  /** As MachineConfig.scheduler and cpuShare. */
+  scheduler?: MachineConfig["scheduler"];
+  cpuShare?: number;
 }
 
 const parsed = new WeakMap<Uint8Array, { coreBuild: string; state: Promise<SnapshotState> }>();
@@ -45,6 +48,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
   wasm ??= await coreWasmModule(opts.core);
   if (coreBuildId(wasm) !== state.coreBuild) throw new HartvmError("invalid-snapshot", "snapshot: made by another core build than this machine's core");
   await checkDefaultGuest(state);
+  const scheduling = resolveScheduling(opts);
   const images = await bootImagesFrom(state.sources);
   const disks = await reopenDisks(state.disks, opts);
   let shares: OpenShare[];
@@ -74,6 +78,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     trace: opts.trace,
     log: opts.log ?? (() => {}),
     deterministic: state.machine.deterministic,
+    ...scheduling,
   };
   return assembleMachine(wasm, state.coreBuild, resolved, (vm) => {
     vm.core.setPageSource(state.ram);
