@@ -33,7 +33,7 @@ export class StatusLine {
       parts.push(this.state === "running" ? `${r.mips.toFixed(0)} MIPS` : "0 MIPS");
       parts.push(`${count(r.instructions)} instructions`);
       parts.push(r.jit
-        ? `JIT: ${r.jit.blocks.toLocaleString("en")} blocks, ${bytes(r.jit.bytes)} of wasm, ${seconds(r.jit.translateMs)} translating, ${seconds(r.jit.compileMs)} compiling${r.jit.flushes ? `, ${r.jit.flushes} flushes` : ""}`
+        ? `JIT: ${r.jit.blocks} blocks, ${bytes(r.jit.bytes)} of wasm, ${seconds(r.jit.translateMs)} translating, ${seconds(r.jit.compileMs)} compiling${r.jit.flushes ? `, ${r.jit.flushes} flushes` : ""}`
         : "JIT off");
     }
     e.textContent = parts.join(" · ");

@@ -2,7 +2,6 @@
 // tests and screen readers), fitted to its element, UTF-8 both ways.
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
-import "@xterm/xterm/css/xterm.css";
 
 export function openTerminal(element: HTMLElement, type: (data: string | Uint8Array) => void): Terminal {
   const term = new Terminal({
