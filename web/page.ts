@@ -103,7 +103,7 @@ class Page {
     pause.textContent = next === "paused" ? "Resume" : "Pause";
     $<HTMLButtonElement>("save").disabled = !live;
     $<HTMLButtonElement>("reset").disabled = next === "loading";
-    if (next === "running") this.tty.check();
+    if (next === "running") this.tty.check(); // resized while paused
   }
 
   private showDownloads(files: Download[]): void {

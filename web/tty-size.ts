@@ -9,6 +9,8 @@ const PROMPT_END = /[#$%>] $/;
 export class TtySize {
   private told = "";
   private typedSinceOutput = false;
+  /** Until the new machine writes something, the cursor line is the old machine's. */
+  private outputSinceForget = false;
 
   constructor(private readonly term: Terminal, private readonly type: (text: string) => void, private readonly running: () => boolean) {
     term.onResize(() => this.check());
@@ -17,6 +19,7 @@ export class TtySize {
   /** A new machine (booted, restored, reset) knows nothing of the terminal yet. */
   forget(): void {
     this.told = "";
+    this.outputSinceForget = false;
     this.show();
   }
 
@@ -27,13 +30,14 @@ export class TtySize {
   /** After output has been written to the terminal. */
   output(): void {
     this.typedSinceOutput = false;
+    this.outputSinceForget = true;
     this.check();
   }
 
   check(): void {
     const { rows, cols } = this.term;
     const size = `${rows}x${cols}`;
-    if (size === this.told || this.typedSinceOutput || !this.running() || !this.atPrompt()) return;
+    if (size === this.told || this.typedSinceOutput || !this.outputSinceForget || !this.running() || !this.atPrompt()) return;
     this.told = size;
     this.type(`stty rows ${rows} cols ${cols}\r`);
     this.show();

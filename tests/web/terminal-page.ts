@@ -5,6 +5,8 @@ import type { Page } from "playwright-core";
 const PROMPT_LINE = /^root@hartvm[^\n]*#( |$)/;
 
 export class TerminalPage {
+  private commands = 0;
+
   constructor(readonly page: Page) {}
 
   /** The terminal's visible rows, as text (xterm's DOM renderer draws one element per row). */
@@ -30,17 +32,17 @@ export class TerminalPage {
 
   /**
    * Types a command line and returns its output: the lines between the command's echo and
-   * the next prompt. `echo` is how the echoed line ends, when the shell shows it otherwise.
+   * the next prompt. A comment with a number of its own ends the line, so the echo is told
+   * apart from an earlier run of the same command still on the screen (and is plain ASCII).
    */
-  async run(command: string, { echo = command, timeoutMs = 60_000 } = {}): Promise<string> {
+  async run(command: string, timeoutMs = 60_000): Promise<string> {
+    const tag = ` #${++this.commands}`;
     await this.page.click(".xterm-screen");
-    await this.page.keyboard.type(command);
+    await this.page.keyboard.type(command + tag);
     await this.page.keyboard.press("Enter");
-    // The echo ends a line (after a prompt, or alone on a restored machine's fresh screen).
     const output = (t: string) => {
       const lines = t.split("\n");
-      let echoed = lines.length - 1;
-      while (echoed >= 0 && !lines[echoed].endsWith(echo)) echoed--;
+      const echoed = lines.findIndex((l) => l.endsWith(tag)); // a long line wraps: its last row ends with the tag
       const prompt = lines.findIndex((l, i) => i > echoed && PROMPT_LINE.test(l));
       return echoed >= 0 && prompt > 0 ? lines.slice(echoed + 1, prompt).join("\n") : null;
     };

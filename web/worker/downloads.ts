@@ -5,8 +5,15 @@ import type { Download } from "../protocol.js";
 
 const REPORT_EVERY_MS = 50;
 
-/** Installs the counting fetch; the function it returns starts a new batch (a new machine's files). */
-export function trackDownloads(report: (files: Download[]) => void): () => void {
+export interface Downloads {
+  /** A new machine's files: the bar starts from zero. */
+  begin(): void;
+  /** The machine is made, or failed: a download that will not finish (refused, cancelled) is over too. */
+  end(): void;
+}
+
+/** Installs the counting fetch. */
+export function trackDownloads(report: (files: Download[]) => void): Downloads {
   const plainFetch = globalThis.fetch.bind(globalThis);
   const files = new Map<number, Download>();
   let nextId = 0;
@@ -45,5 +52,11 @@ export function trackDownloads(report: (files: Download[]) => void): () => void 
     }));
     return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
-  return () => files.clear();
+  return {
+    begin: () => files.clear(),
+    end: () => {
+      for (const f of files.values()) f.done = true;
+      publish(true);
+    },
+  };
 }

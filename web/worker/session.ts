@@ -3,6 +3,7 @@
 // for the page, and the machine that was running keeps running.
 import { createMachine, restoreMachine, MemoryBlockBackend, type Machine, type MachineConfig, type ExitEvent } from "../../host-ts/api.js";
 import type { BootPlan, FromWorker, MachineState, StatusReport } from "../protocol.js";
+import type { Downloads } from "./downloads.js";
 import { describeError } from "./errors.js";
 import { OutputRelay } from "./output-relay.js";
 
@@ -26,7 +27,7 @@ export class Session {
   private readonly output: OutputRelay;
   private last = { instructions: 0, wallMs: 0 };
 
-  constructor(private readonly plan: BootPlan, private readonly post: Post, private readonly newDownloads: () => void) {
+  constructor(private readonly plan: BootPlan, private readonly post: Post, private readonly downloads: Downloads) {
     this.origin = plan.snapshot ? { kind: "snapshot", source: plan.snapshot, name: plan.snapshot } : { kind: "boot" };
     this.output = new OutputRelay((bytes) => post({ type: "output", bytes }, [bytes.buffer]));
   }
@@ -146,7 +147,7 @@ export class Session {
 
   /** Makes the next machine while the current one stands paused; swaps them only once it exists. */
   private async open(origin: Origin): Promise<void> {
-    this.newDownloads();
+    this.downloads.begin();
     const old = this.machine;
     const wasRunning = old?.status === "running";
     if (wasRunning) await old!.pause();
@@ -159,6 +160,8 @@ export class Session {
     } catch (e) {
       if (wasRunning && old!.status === "paused") await old!.resume();
       throw e;
+    } finally {
+      this.downloads.end();
     }
     if (old) {
       for (const off of this.unwatch.splice(0)) off();

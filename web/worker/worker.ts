@@ -9,14 +9,14 @@ import { Session, type Post } from "./session.js";
 const STATUS_EVERY_MS = 1000;
 
 const post: Post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
-const newDownloads = trackDownloads((files) => post({ type: "downloads", files }));
+const downloads = trackDownloads((files) => post({ type: "downloads", files }));
 let session: Session | null = null;
 
 self.onmessage = ({ data }: MessageEvent<ToWorker>) => {
   try {
     if (data.type === "start") {
       if (session) return;
-      session = new Session(data.plan, post, newDownloads);
+      session = new Session(data.plan, post, downloads);
       session.start();
       setInterval(() => session!.report(), STATUS_EVERY_MS);
       return;
