@@ -1,5 +1,6 @@
-// Builds the web page into dist/web/ with esbuild; `--serve [--port N]` then serves it with
-// esbuild's own server (default port 8080) and rebuilds when a source changes.
+// Builds the web page into dist/web/ (or --outdir DIR) with esbuild; `--serve [--port N]`
+// then serves it with esbuild's own server (default port 8080) and rebuilds when a source
+// changes.
 //
 // dist/web/ holds index.html, app/ (the page's and the worker's bundles, all at one depth)
 // and copies of the files hartvm finds next to its module: build/core.wasm, build/zstd.wasm
@@ -9,10 +10,9 @@ import * as esbuild from "esbuild";
 import { copyFile, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { execSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const out = join(root, "dist", "web");
 
 const ASSETS = [
   "build/core.wasm",
@@ -34,18 +34,18 @@ const options = {
   external: ["node:*"],
   alias: { "@bokuweb/zstd-wasm": "./node_modules/@bokuweb/zstd-wasm/dist/web/index.web.js" },
   loader: { ".html": "copy" },
-  outdir: out,
   minify: true,
   logLevel: "warning",
 };
 
 function parseArgs(argv) {
-  const args = { serve: false, port: 8080 };
+  const args = { serve: false, port: 8080, outdir: join(root, "dist", "web") };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--serve") args.serve = true;
     else if (argv[i] === "--port") args.port = Number(argv[++i]);
     else if (argv[i].startsWith("--port=")) args.port = Number(argv[i].slice(7));
-    else throw new Error(`web/build.mjs: unknown argument '${argv[i]}' (takes --serve and --port N)`);
+    else if (argv[i] === "--outdir") args.outdir = resolve(argv[++i]);
+    else throw new Error(`web/build.mjs: unknown argument '${argv[i]}' (takes --serve, --port N and --outdir DIR)`);
   }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error("web/build.mjs: --port takes a port number");
   return args;
@@ -69,7 +69,7 @@ async function newest(dir) {
   return t;
 }
 
-async function copyAssets() {
+async function copyAssets(out) {
   for (const file of ASSETS) {
     await mkdir(join(out, file, ".."), { recursive: true });
     await copyFile(join(root, file), join(out, file));
@@ -77,13 +77,15 @@ async function copyAssets() {
 }
 
 const args = parseArgs(process.argv.slice(2));
+const out = args.outdir;
 if (args.serve) await ensureCore();
-await rm(out, { recursive: true, force: true });
-await copyAssets();
+// Only what this script writes goes, so a mistaken --outdir loses nothing else.
+for (const made of ["index.html", "app", "build", "images"]) await rm(join(out, made), { recursive: true, force: true });
+await copyAssets(out);
 if (!args.serve) {
-  await esbuild.build(options);
+  await esbuild.build({ ...options, outdir: out });
 } else {
-  const ctx = await esbuild.context({ ...options, sourcemap: "linked" });
+  const ctx = await esbuild.context({ ...options, outdir: out, sourcemap: "linked" });
   await ctx.rebuild();
   await ctx.watch();
   const { port } = await ctx.serve({ servedir: out, host: "127.0.0.1", port: args.port });
