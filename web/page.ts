@@ -5,6 +5,7 @@ import type { FromWorker, MachineState, ToWorker, Download } from "./protocol.js
 import { openTerminal } from "./terminal.js";
 import { TtySize } from "./tty-size.js";
 import { StatusLine, bytes } from "./status.js";
+import { OutputPacer } from "./output-pacer.js";
 import { filePicker, dropTargets, readFile, download, type FileUse } from "./files.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -28,6 +29,7 @@ class Page {
   readonly term: Terminal;
   private readonly tty: TtySize;
   private readonly status = new StatusLine($("status"));
+  private readonly output = new OutputPacer((bytes) => this.term.write(bytes, () => this.tty.output()));
   private state: MachineState = "loading";
 
   constructor(private readonly worker: Worker) {
@@ -58,7 +60,7 @@ class Page {
   handle(data: FromWorker): void {
     switch (data.type) {
       case "output":
-        this.term.write(data.bytes, () => this.tty.output());
+        this.output.push(data.bytes);
         break;
       case "state":
         this.setState(data.state, data.detail);

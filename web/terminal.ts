@@ -5,7 +5,7 @@ import { FitAddon } from "@xterm/addon-fit";
 
 export function openTerminal(element: HTMLElement, type: (data: string | Uint8Array) => void): Terminal {
   const term = new Terminal({
-    cursorBlink: true,
+    cursorBlink: false,
     fontFamily: '"DejaVu Sans Mono", "Liberation Mono", ui-monospace, monospace',
     fontSize: 14,
     scrollback: 10_000,
