@@ -33,12 +33,13 @@ export class TerminalPage {
   /**
    * Types a command line and returns its output: the lines between the command's echo and
    * the next prompt. A comment with a number of its own ends the line, so the echo is told
-   * apart from an earlier run of the same command still on the screen (and is plain ASCII).
+   * apart from an earlier run of the same command still on the screen (and is plain ASCII);
+   * `tagged: false` leaves it out, for a command the screen cannot show twice.
    */
-  async run(command: string, timeoutMs = 60_000): Promise<string> {
-    const tag = ` #${++this.commands}`;
+  async run(command: string, { tagged = true, timeoutMs = 60_000 } = {}): Promise<string> {
+    const tag = tagged ? ` #${++this.commands}` : command;
     await this.page.click(".xterm-screen");
-    await this.page.keyboard.type(command + tag);
+    await this.page.keyboard.type(tagged ? command + tag : command);
     await this.page.keyboard.press("Enter");
     const output = (t: string) => {
       const lines = t.split("\n");
