@@ -12,7 +12,7 @@ import {
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
 import { takePendingInterrupt, pendingInterrupts } from "./trap";
-import { startSlice, closeSlice, remaining, retireOne } from "./counters";
+import { startSlice, closeSlice, remaining, retireOne, clearSpent } from "./counters";
 import { stopReason, clearStop } from "./env";
 import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
@@ -148,6 +148,7 @@ export let lastHart: u32 = 0;
 /** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
 export function runAll(budget: i32): i32 {
   clearStop();
+  clearSpent();
   let idle = true;
   const first = lastHart + 1;
   for (let i: u32 = 0; i < hartCount; i++) {

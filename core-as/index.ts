@@ -6,7 +6,7 @@ import {
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
-  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
 } from "./layout";
 import { configure, requestAttention, hartCount } from "./state";
 import { runAll, lastHart } from "./cpu";
@@ -26,12 +26,12 @@ export {
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
   SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
-  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
 };
 
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";
-export { remaining } from "./counters";
+export { remaining, spent } from "./counters";
 export { dataTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold } from "./jit";
 export { jitLoad, jitStore, jitExecute } from "./jit-helpers";

@@ -93,7 +93,13 @@ export const JIT_QUEUE: u32 = JIT_MAP + JIT_MAP_SIZE; // u32 count, then host ad
 export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
 export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
-export const JIT_END: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+/**
+ * Tests only: how many instructions of each kind (encoding id; 0 = region entries) ran in
+ * translated code. Translated code counts here only when the tier is asked to (coverage).
+ */
+export const JIT_COUNTS: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+export const JIT_COUNTS_SIZE: u32 = 256 * 8;
+export const JIT_END: u32 = JIT_COUNTS + JIT_COUNTS_SIZE;
 /** Function-table index meaning "translation found nothing to compile here". */
 export const JIT_NONE: u32 = 0xffff_ffff;
 /** The most instructions one pass through a translated block retires (the translator obeys it). */

@@ -34,6 +34,7 @@ interface CoreExports {
   stoppedHart(): number;
   decodeOp(bits: number): number;
   jitInvalidate(offset: number, len: number): void;
+  spent: WebAssembly.Global;
   [name: string]: unknown;
 }
 
@@ -44,7 +45,7 @@ const LAYOUT_NAMES = [
   "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
-  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
+  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_COUNTS", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
 ] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type Layout = Record<LayoutName, number>;
@@ -131,6 +132,8 @@ export class Core {
     if (this.jit) this.jit.compileQueued();
     return (reason === REASON_JIT ? Reason.Budget : reason) as ReasonCode;
   }
+  /** Instructions (trapping ones included) the last run() spent, over all harts. */
+  lastRunSpent(): number { return this.x.spent.value as number; }
   stop(): void { this.x.stop(); }
   setExternalInterrupt(ctx: number, level: boolean): void { this.x.setExternalInterrupt(ctx, level ? 1 : 0); }
   enableBuiltinSbi(on: boolean): void { this.x.enableBuiltinSbi(on ? 1 : 0); }
