@@ -93,6 +93,9 @@ function runHart(budget: i32): void {
           codeValid = false;
           continue;
         }
+        // A RAM page is in the TLB now: the instruction gets its host address, so compiled
+        // code is found here too (the first fetch after a TLB flush or on a new page).
+        if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
       }
     }
     if (probe && at != 0 && jitThreshold != 0) {
