@@ -117,7 +117,10 @@ function runHart(budget: i32): void {
       }
     }
     const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-    const entry = DCACHE + (((key * HASH) >> (32 - DCACHE_BITS)) << 4);
+    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
+    // misses), by a hash of its bits when it has no host address; valid when the key matches.
+    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
+    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
     if (load<u32>(entry) != key) fillEntry(entry, key);
     const info = load<u32>(entry + 4);
     const next = pc + <u64>(info >> 8);

@@ -78,7 +78,7 @@ export const TLB_PER_HART: u32 = TLB_SET_SIZE * TLB_SETS;
 
 /** Decoded-instruction cache, keyed by the instruction bits themselves. */
 export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;
-export const DCACHE_BITS: u32 = 16;
+export const DCACHE_BITS: u32 = 18;
 export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
 
 /**
