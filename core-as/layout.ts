@@ -59,7 +59,11 @@ export const SH_SCRATCH: u32 = SH_FROMHOST + 8; // 64-bit values crossing the bo
 export const SH_MMIO_COUNT: u32 = SH_SCRATCH + 0x40;
 export const SH_MMIO_MAP: u32 = SH_MMIO_COUNT + 8; // (base u32, size u32) x MMIO_MAX
 export const MMIO_MAX: u32 = 32;
-export const SHARED_END: u32 = SH_MMIO_MAP + 8 * MMIO_MAX;
+/** Console bytes the built-in SBI took in the core (core-as/sbi.ts) and the host has not drained yet. */
+export const SH_CONSOLE_LEN: u32 = SH_MMIO_MAP + 8 * MMIO_MAX; // u32
+export const SH_CONSOLE: u32 = SH_CONSOLE_LEN + 8;
+export const CONSOLE_SIZE: u32 = 4096;
+export const SHARED_END: u32 = SH_CONSOLE + CONSOLE_SIZE;
 
 /**
  * Per-hart TLBs: one set per translation context (U, S, M, and S with SUM set), so privilege

@@ -27,6 +27,7 @@ interface CoreExports {
   setExternalInterrupt(ctx: number, level: number): void;
   stop(): void;
   enableBuiltinSbi(on: number): void;
+  sbiConsoleInCore(on: number): void;
   flushTlbs(): void;
   peekInstructionAt(hart: number): number;
   nextTimerDeadline(): number;
@@ -42,7 +43,7 @@ const LAYOUT_NAMES = [
   "HART", "HART_SIZE", "HART_SAVE", "XREG", "FREG", "S_PC", "S_PRIV", "S_RUNSTATE", "S_MSTATUS",
   "S_MIE", "S_MIP", "S_SATP", "S_PMPCFG", "S_PMPADDR", "S_STIMECMP", "S_MENVCFG", "S_MEDELEG",
   "S_MIDELEG", "S_MCOUNTEREN", "S_SCOUNTEREN", "SH_MTIME", "SH_MTIMECMP", "SH_MSIP", "SH_EXT_IRQ", "SH_TOHOST",
-  "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
+  "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "SH_CONSOLE_LEN", "SH_CONSOLE", "CONSOLE_SIZE", "RAM_OFFSET", "MAX_HARTS",
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
   "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_COUNTS", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
@@ -127,8 +128,28 @@ export class Core {
     return new Uint8Array(this.memory.buffer, this.layout.RAM_OFFSET + off, len);
   }
 
+  /**
+   * Where the built-in SBI's console output goes when the core serves the call itself (it
+   * buffers the bytes, run() hands them over); without a sink every call stops the core.
+   */
+  setSbiConsole(sink: ((bytes: Uint8Array) => void) | null): void {
+    this.drainConsole();
+    this.sbiConsole = sink;
+    this.x.sbiConsoleInCore(sink ? 1 : 0);
+  }
+  private sbiConsole: ((bytes: Uint8Array) => void) | null = null;
+
+  private drainConsole(): void {
+    const n = this.view.getUint32(this.layout.SH_CONSOLE_LEN, true);
+    if (n === 0) return;
+    const bytes = this.bytes.slice(this.layout.SH_CONSOLE, this.layout.SH_CONSOLE + n);
+    this.view.setUint32(this.layout.SH_CONSOLE_LEN, 0, true);
+    this.sbiConsole?.(bytes);
+  }
+
   run(budget: number): ReasonCode {
     const reason = this.x.run(budget | 0);
+    this.drainConsole();
     if (this.jit) this.jit.compileQueued();
     return (reason === REASON_JIT ? Reason.Budget : reason) as ReasonCode;
   }
