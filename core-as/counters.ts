@@ -4,6 +4,14 @@ import { S_RETIRED } from "./layout";
 
 export let sliceBudget: i32 = 0;
 export let remaining: i32 = 0;
+/**
+ * Budget the current run() has used so far, over all harts (trapping instructions
+ * included): a host that drives a hart by exact budgets reads it after run() returns
+ * early (to compile, an SBI call, ...).
+ */
+export let spent: i32 = 0;
+
+export function clearSpent(): void { spent = 0; }
 
 export function startSlice(budget: i32): void {
   sliceBudget = budget;
@@ -26,6 +34,7 @@ export function retired(): u64 {
 
 /** Folds the slice into the hart's total (before switching harts or returning to the host). */
 export function closeSlice(): void {
+  spent += sliceBudget - remaining;
   store<u64>(S_RETIRED, retired());
   sliceBudget = 0;
   remaining = 0;

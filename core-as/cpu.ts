@@ -12,7 +12,7 @@ import {
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
 import { takePendingInterrupt, pendingInterrupts } from "./trap";
-import { startSlice, closeSlice, remaining, retireOne } from "./counters";
+import { startSlice, closeSlice, remaining, retireOne, clearSpent } from "./counters";
 import { stopReason, clearStop } from "./env";
 import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
@@ -95,6 +95,9 @@ function runHart(budget: i32): void {
           codeValid = false;
           continue;
         }
+        // A RAM page is in the TLB now: the instruction gets its host address, so compiled
+        // code is found here too (the first fetch after a TLB flush or on a new page).
+        if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
       }
     }
     if (probe && at != 0 && jitThreshold != 0) {
@@ -116,7 +119,10 @@ function runHart(budget: i32): void {
       }
     }
     const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-    const entry = DCACHE + (((key * HASH) >> (32 - DCACHE_BITS)) << 4);
+    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
+    // misses), by a hash of its bits when it has no host address; valid when the key matches.
+    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
+    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
     if (load<u32>(entry) != key) fillEntry(entry, key);
     const info = load<u32>(entry + 4);
     const next = pc + <u64>(info >> 8);
@@ -154,6 +160,7 @@ export function loadLastHart(): void { lastHart = load<u32>(SH_LAST_HART) % hart
 /** Runs every hart for up to `budget` instructions each; returns why it stopped (REASON_*). */
 export function runAll(budget: i32): i32 {
   clearStop();
+  clearSpent();
   if (debugControlled) { // DEBUG: a pending single step goes first, alone
     const stepped = debugStepFirst();
     if (stepped >= 0) { lastHart = stepped; return stopReason; }

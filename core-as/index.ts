@@ -4,9 +4,9 @@ import {
   HART, HART_SIZE, HART_SAVE, XREG, FREG, S_PC, S_PRIV, S_RUNSTATE, S_MSTATUS, S_MIE, S_MIP,
   S_SATP, S_PMPCFG, S_PMPADDR, S_STIMECMP, S_MENVCFG, S_MEDELEG, S_MIDELEG, S_MCOUNTEREN, S_SCOUNTEREN,
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
-  SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
+  SH_MMIO_MAP, MMIO_MAX, SH_CONSOLE_LEN, SH_CONSOLE, CONSOLE_SIZE, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
-  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
   DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 } from "./layout";
@@ -16,7 +16,7 @@ import { resetHart, loadHart, slotOf } from "./hart";
 import { flushAllTlbs } from "./tlb";
 import { peekInstruction } from "./mmu";
 import { requestStop, STOP_HOST } from "./env";
-import { setSbiEnabled } from "./sbi";
+import { setSbiEnabled, setSbiConsoleInCore } from "./sbi";
 import { ENVCFG_STCE } from "./trap";
 import { decode16, decode32, dImm } from "./gen/decode";
 import { expandCompressed as expandC } from "./rvc";
@@ -25,9 +25,9 @@ export {
   HART, HART_SIZE, HART_SAVE, XREG, FREG, S_PC, S_PRIV, S_RUNSTATE, S_MSTATUS, S_MIE, S_MIP,
   S_SATP, S_PMPCFG, S_PMPADDR, S_STIMECMP, S_MENVCFG, S_MEDELEG, S_MIDELEG, S_MCOUNTEREN, S_SCOUNTEREN,
   SH_MTIME, SH_MTIMECMP, SH_MSIP, SH_EXT_IRQ, SH_TOHOST, SH_FROMHOST, SH_SCRATCH, SH_MMIO_COUNT,
-  SH_MMIO_MAP, MMIO_MAX, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
+  SH_MMIO_MAP, MMIO_MAX, SH_CONSOLE_LEN, SH_CONSOLE, CONSOLE_SIZE, RAM_OFFSET, MAX_HARTS, DCACHE, DCACHE_SIZE, TLB_BASE, TLB_PER_HART,
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
-  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
+  JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
   DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
 };
@@ -37,7 +37,7 @@ export { debugSetBreakpoints, debugControl, debugTakeEvent, debugTranslate, debu
 
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";
-export { remaining } from "./counters";
+export { remaining, spent } from "./counters";
 export { dataTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold } from "./jit";
 export { jitLoad, jitStore, jitExecute } from "./jit-helpers";
@@ -94,6 +94,9 @@ export function stop(): void {
 }
 
 export function enableBuiltinSbi(on: u32): void { setSbiEnabled(on != 0); }
+
+/** The host drains SH_CONSOLE after every run(): the built-in SBI's console calls stay in the core. */
+export function sbiConsoleInCore(on: u32): void { setSbiConsoleInCore(on != 0); }
 
 /** TLBs must be dropped after the host edits translation state in a hart slot. */
 export function flushTlbs(): void { flushAllTlbs(MAX_HARTS); }

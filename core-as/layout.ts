@@ -59,7 +59,15 @@ export const SH_SCRATCH: u32 = SH_FROMHOST + 8; // 64-bit values crossing the bo
 export const SH_MMIO_COUNT: u32 = SH_SCRATCH + 0x40;
 export const SH_MMIO_MAP: u32 = SH_MMIO_COUNT + 8; // (base u32, size u32) x MMIO_MAX
 export const MMIO_MAX: u32 = 32;
-export const SHARED_END: u32 = SH_MMIO_MAP + 8 * MMIO_MAX;
+/** Which hart ran last (cpu.ts), so a restored machine goes on with the same hart order. */
+export const SH_LAST_HART: u32 = SH_MMIO_MAP + 8 * MMIO_MAX;
+/** Snapshots save the harts and the shared area up to here (not the console buffer, drained after every run). */
+export const SHARED_STATE_END: u32 = SH_LAST_HART + 8;
+/** Console bytes the built-in SBI took in the core (core-as/sbi.ts) and the host has not drained yet. */
+export const SH_CONSOLE_LEN: u32 = SHARED_STATE_END; // u32
+export const SH_CONSOLE: u32 = SH_CONSOLE_LEN + 8;
+export const CONSOLE_SIZE: u32 = 4096;
+export const SHARED_END: u32 = SH_CONSOLE + CONSOLE_SIZE;
 
 /**
  * Per-hart TLBs: one set per translation context (U, S, M, and S with SUM set), so privilege
@@ -76,9 +84,12 @@ export const TLB_SET_SIZE: u32 = TLB_ENTRIES * 48;
 export const TLB_SETS: u32 = 4; // TLB_SET_U, TLB_SET_S, TLB_SET_M, TLB_SET_S_SUM
 export const TLB_PER_HART: u32 = TLB_SET_SIZE * TLB_SETS;
 
-/** Decoded-instruction cache, keyed by the instruction bits themselves. */
+/**
+ * Decoded-instruction cache: an entry per halfword of the instruction's host address, or
+ * by a hash of its bits when it has none (off RAM); each entry holds its bits and is checked.
+ */
 export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;
-export const DCACHE_BITS: u32 = 16;
+export const DCACHE_BITS: u32 = 18;
 export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
 
 /**
@@ -93,7 +104,13 @@ export const JIT_QUEUE: u32 = JIT_MAP + JIT_MAP_SIZE; // u32 count, then host ad
 export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
 export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
-export const JIT_END: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+/**
+ * Tests only: how many instructions of each kind (encoding id; 0 = region entries) ran in
+ * translated code. Translated code counts here only when the tier is asked to (coverage).
+ */
+export const JIT_COUNTS: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+export const JIT_COUNTS_SIZE: u32 = 256 * 8;
+export const JIT_END: u32 = JIT_COUNTS + JIT_COUNTS_SIZE;
 /**
  * One bit per RAM page: something has reached the page. Every page starts absent; the first
  * access asks the host (env.pageIn) to bring it in: from the snapshot a machine was restored
@@ -106,10 +123,6 @@ export const RAM_PRESENT_SIZE: u32 = 0x1_0000; // a bit for each page of MAX_RAM
 export const JIT_NONE: u32 = 0xffff_ffff;
 /** The most instructions one pass through a translated block retires (the translator obeys it). */
 export const JIT_MAX_INSNS: i32 = 128;
-
-/** Which hart ran last (cpu.ts), so a restored machine goes on with the same hart order. */
-export const SH_LAST_HART: u32 = SHARED_END;
-export const SHARED_STATE_END: u32 = SH_LAST_HART + 8;
 
 /** The debugger's breakpoints (core-as/debug.ts): virtual addresses, one u64 each. */
 export const DEBUG_BREAKPOINTS: u32 = RAM_PRESENT + RAM_PRESENT_SIZE;

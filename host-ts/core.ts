@@ -37,6 +37,7 @@ interface CoreExports {
   setExternalInterrupt(ctx: number, level: number): void;
   stop(): void;
   enableBuiltinSbi(on: number): void;
+  sbiConsoleInCore(on: number): void;
   flushTlbs(): void;
   peekInstructionAt(hart: number): number;
   nextTimerDeadline(): number;
@@ -50,6 +51,7 @@ interface CoreExports {
   debugTakeEvent(): number;
   debugTranslate(hart: number): number;
   debugCsr(hart: number, csr: number, write: number): number;
+  spent: WebAssembly.Global;
   [name: string]: unknown;
 }
 
@@ -57,10 +59,10 @@ const LAYOUT_NAMES = [
   "HART", "HART_SIZE", "HART_SAVE", "XREG", "FREG", "S_PC", "S_PRIV", "S_RUNSTATE", "S_MSTATUS",
   "S_MIE", "S_MIP", "S_SATP", "S_PMPCFG", "S_PMPADDR", "S_STIMECMP", "S_MENVCFG", "S_MEDELEG",
   "S_MIDELEG", "S_MCOUNTEREN", "S_SCOUNTEREN", "SH_MTIME", "SH_MTIMECMP", "SH_MSIP", "SH_EXT_IRQ", "SH_TOHOST",
-  "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "RAM_OFFSET", "MAX_HARTS",
+  "SH_FROMHOST", "SH_SCRATCH", "SH_MMIO_COUNT", "SH_MMIO_MAP", "MMIO_MAX", "SH_CONSOLE_LEN", "SH_CONSOLE", "CONSOLE_SIZE", "RAM_OFFSET", "MAX_HARTS",
   "DCACHE", "DCACHE_SIZE", "TLB_BASE", "TLB_PER_HART", "SHARED", "SHARED_END", "S_END", "S_RETIRED",
   "S_MCAUSE", "S_MTVAL", "S_MEPC", "S_SCAUSE", "S_STVAL", "S_SEPC", "S_MTVEC", "S_STVEC", "S_FCSR",
-  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
+  "JIT_MAP", "JIT_QUEUE", "JIT_PAGES", "JIT_COUNTS", "JIT_END", "JIT_NONE", "JIT_MAX_INSNS", "TLB_TAGS_R", "TLB_TAGS_W", "TLB_ADDEND",
   "RAM_PRESENT", "RAM_PRESENT_SIZE", "SH_LAST_HART", "SHARED_STATE_END",
   "DEBUG_BREAKPOINTS", "DEBUG_BREAKPOINTS_MAX",
 ] as const;
@@ -248,11 +250,33 @@ export class Core {
     this.flushTlbs();
   }
 
+  /**
+   * Where the built-in SBI's console output goes when the core serves the call itself (it
+   * buffers the bytes, run() hands them over); without a sink every call stops the core.
+   */
+  setSbiConsole(sink: ((bytes: Uint8Array) => void) | null): void {
+    this.drainConsole();
+    this.sbiConsole = sink;
+    this.x.sbiConsoleInCore(sink ? 1 : 0);
+  }
+  private sbiConsole: ((bytes: Uint8Array) => void) | null = null;
+
+  private drainConsole(): void {
+    const n = this.view.getUint32(this.layout.SH_CONSOLE_LEN, true);
+    if (n === 0) return;
+    const bytes = this.bytes.slice(this.layout.SH_CONSOLE, this.layout.SH_CONSOLE + n);
+    this.view.setUint32(this.layout.SH_CONSOLE_LEN, 0, true);
+    this.sbiConsole?.(bytes);
+  }
+
   run(budget: number): ReasonCode {
     const reason = this.x.run(budget | 0);
+    this.drainConsole();
     if (this.jit) this.jit.compileQueued();
     return (reason === REASON_JIT ? Reason.Budget : reason) as ReasonCode;
   }
+  /** Instructions (trapping ones included) the last run() spent, over all harts. */
+  lastRunSpent(): number { return this.x.spent.value as number; }
   stop(): void { this.x.stop(); }
   setExternalInterrupt(ctx: number, level: boolean): void { this.x.setExternalInterrupt(ctx, level ? 1 : 0); }
   enableBuiltinSbi(on: boolean): void { this.x.enableBuiltinSbi(on ? 1 : 0); }

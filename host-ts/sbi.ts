@@ -34,7 +34,9 @@ export interface SbiHost {
 }
 
 export class BuiltinSbi {
-  constructor(private readonly core: Core, private readonly host: SbiHost) {}
+  constructor(private readonly core: Core, private readonly host: SbiHost) {
+    core.setSbiConsole(host.console); // console calls are served in the core, drained after run()
+  }
 
   /** Serves the SBI call hart h made: a7 = extension, a6 = function, a0..a5 arguments. */
   handle(h: number): void {

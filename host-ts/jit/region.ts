@@ -116,6 +116,25 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[
   return out;
 }
 
+const COMPRESSED = ENCODINGS.filter((e) => e.width === 16).sort((a, b) => popcount(b.mask) - popcount(a.mask));
+const compressedIds = new Map<number, number>();
+function popcount(n: number): number { let c = 0; for (let v = n >>> 0; v; v &= v - 1) c++; return c; }
+
+/** The kind of an instruction for coverage counts: its encoding id as fetched (compressed ones their own). */
+export function kindOf(i: Insn): number {
+  return i.len === 2 ? compressedId(i.raw) : i.op;
+}
+
+/** The encoding id of compressed bits (the most specific entry matching them). */
+function compressedId(h: number): number {
+  let id = compressedIds.get(h);
+  if (id === undefined) {
+    id = COMPRESSED.find((e) => (h & e.mask) === e.match)?.id ?? 0;
+    compressedIds.set(h, id);
+  }
+  return id;
+}
+
 /** Registers a region reads or writes (for the prologue and the write-backs). */
 export function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
   const used = new Set<number>();

@@ -5,6 +5,10 @@ import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
 import { decodeRegion, type TranslatorCore } from "./region.js";
 import { emitRegion, LOCALS, BLOCK_TYPE } from "./translate.js";
 import { M_HELPERS } from "./rules.js";
+import { ENCODINGS } from "../../core-as/isa/encodings.js";
+
+/** Guest physical address of the first RAM byte (the virt board's). */
+const RAM_BASE = 0x8000_0000;
 
 /** The core exports the tier uses. */
 export interface JitCoreExports {
@@ -38,6 +42,8 @@ export interface JitLayout {
   TLB_TAGS_R: number;
   TLB_TAGS_W: number;
   TLB_ADDEND: number;
+  JIT_COUNTS: number;
+  RAM_OFFSET: number;
 }
 
 export interface JitStats {
@@ -65,6 +71,11 @@ export interface JitOptions {
   sync?: boolean;
   /** Hot blocks the core collects before it stops to have them compiled (default 32; tests use 1). */
   batch?: number;
+  /**
+   * Tests only: translated code counts how often it is entered and how many instructions of
+   * each kind it runs (see coverage()). Off, the code carries no trace of it.
+   */
+  coverage?: boolean;
 }
 
 interface Batch {
@@ -81,6 +92,7 @@ export class JitTier {
   private readonly imports: WebAssembly.Imports;
   private readonly translator: TranslatorCore;
   private readonly sync: boolean;
+  private readonly counts: number | undefined;
   /** Blocks drained from the core's queue while a background compile was running. */
   private pending: number[] = [];
   private inFlight = false;
@@ -96,6 +108,8 @@ export class JitTier {
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
+    this.counts = opts.coverage ? layout.JIT_COUNTS : undefined;
+    if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
       memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb,
       load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
@@ -151,6 +165,22 @@ export class JitTier {
     );
   }
 
+  /**
+   * Compiles the regions entered at these guest physical addresses (in RAM) now, in one
+   * module, as if each had just got hot: for tests that want code compiled before it first
+   * runs, and for hosts that know their hot code in advance.
+   */
+  compileNow(physical: number[]): void {
+    const ramOffset = this.layout.RAM_OFFSET;
+    const hosts = physical.map((pa) => {
+      const host = ramOffset + (pa - RAM_BASE);
+      if (!Number.isSafeInteger(pa) || pa < RAM_BASE || host + 4 > this.x.memory.buffer.byteLength) throw new RangeError(`jit: 0x${pa.toString(16)} is not in RAM`);
+      return host;
+    });
+    const batch = this.translate(hosts);
+    if (batch) this.install(batch, new WebAssembly.Instance(new WebAssembly.Module(batch.bytes as BufferSource), this.imports));
+  }
+
   /** Guest code to one module's bytes; the blocks' pages are watched for writes from here on. */
   private translate(hosts: number[]): Batch | null {
     const started = performance.now();
@@ -166,7 +196,7 @@ export class JitTier {
         this.stats.untranslatable++;
         continue;
       }
-      writer.func(BLOCK_TYPE, LOCALS, emitRegion(this.translator, region));
+      writer.func(BLOCK_TYPE, LOCALS, emitRegion(this.translator, region, this.counts));
       batch.hosts.push(host);
       batch.words.push(word);
     }
@@ -190,6 +220,25 @@ export class JitTier {
     this.stats.blocks += n;
     this.stats.modules++;
     this.stats.compileMs += performance.now() - batch.started;
+  }
+
+  /**
+   * With `coverage`: how many times translated code was entered, and how many instructions
+   * of each kind (encoding name as fetched, compressed ones by their own name) it started.
+   */
+  coverage(): { entries: number; kinds: Map<string, number> } {
+    if (this.counts === undefined) throw new Error("jit: coverage() needs the coverage option");
+    const view = new DataView(this.x.memory.buffer);
+    const kinds = new Map<string, number>();
+    for (const e of ENCODINGS) {
+      const n = Number(view.getBigUint64(this.counts + 8 * e.id, true));
+      if (n > 0) kinds.set(e.name, n);
+    }
+    return { entries: Number(view.getBigUint64(this.counts, true)), kinds };
+  }
+
+  resetCoverage(): void {
+    if (this.counts !== undefined) new Uint8Array(this.x.memory.buffer, this.counts, 8 * (ENCODINGS.length + 1)).fill(0);
   }
 
   /** Drops every translation (the table is full, or RAM was replaced wholesale). */

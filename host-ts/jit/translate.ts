@@ -6,7 +6,7 @@
 // The code only depends on the page's bytes, never on its virtual address: the entry pc
 // is read from the `pc` global, so a page mapped at several addresses shares one region.
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
-import { registerUse, type Block, type Insn, type TranslatorCore } from "./region.js";
+import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
 import {
   ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, FP_READS_X, FP_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
   SIGN_EXTEND, STORES,
@@ -29,9 +29,17 @@ const L_RETIRED = 36; // instructions an exit retires
 const L_CURRENT = 37; // the region block the dispatch loop runs next
 export const LOCALS: [number, ValType][] = [[34, I64], [4, I32]]; // 0..33 i64, 34..37 i32
 
-/** The function body for a region (from decodeRegion, not empty). */
-export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
+/**
+ * The function body for a region (from decodeRegion, not empty). With `counts` (the
+ * core's JIT_COUNTS, for tests) the code also counts its entries and, per instruction
+ * kind, the instructions it starts; without it nothing of that is emitted.
+ */
+export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: number): FuncBody {
   const f = new FuncBody();
+  const count = (kind: number) => {
+    if (counts === undefined) return;
+    f.i32(0).i32(0).mem(Op.i64_load, 3, counts + 8 * kind).i64(1).op(Op.i64_add).mem(Op.i64_store, 3, counts + 8 * kind);
+  };
   const insns = blocks.flatMap((b) => b.insns);
   const { used, written } = registerUse(insns);
   const blockAt = new Map(blocks.map((b, k) => [b.start, k]));
@@ -135,6 +143,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
   };
 
   // Prologue.
+  count(0);
   f.gget(G_PC).set(L_BASE);
   if (hasMemory) f.gget(G_DATA_TLB).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
@@ -163,6 +172,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[]): FuncBody {
     const end = insns[n - 1].off + insns[n - 1].len;
     insns.forEach((i, index) => {
       const name = i.name;
+      count(kindOf(i));
       if (name in ALU_RR) {
         if (i.rd === 0) return;
         rs(i.rs1); rs(i.rs2);

@@ -1,0 +1,96 @@
+// The built-in SBI's frequent calls served inside the core (core-as/sbi.ts): console output
+// goes to a buffer the host drains after run(), remote fences drop the TLBs, and neither
+// stops the core; everything else (and output that does not fit) still stops it for the
+// host (REASON_SBI), with the registers untouched.
+import { describe, it, expect, beforeEach } from "vitest";
+import { asm } from "../support/asm.js";
+import { Hart, CODE, DATA, Reason } from "../support/hart.js";
+import { PRIV, X } from "../support/riscv.js";
+
+const ECALL = asm("ecall");
+const { a0, a1, a2, a6, a7 } = X;
+const EXT_DBCN = 0x4442_434en, EXT_RFENCE = 0x5246_4e43n, EXT_BASE = 0x10n;
+const ERR_INVALID_PARAM = BigInt.asUintN(64, -3n);
+
+let h: Hart;
+let printed: number[];
+beforeEach(async () => {
+  h = await Hart.create();
+  h.core.enableBuiltinSbi(true);
+  printed = [];
+  h.core.setSbiConsole((b) => printed.push(...b));
+});
+
+/** One SBI call from S-mode with the given registers; returns run()'s reason. */
+function call(regs: Record<number, bigint>): Reason {
+  for (const [r, v] of Object.entries(regs)) h.setX(Number(r), v);
+  return h.exec([ECALL], { priv: PRIV.S }) as Reason;
+}
+
+describe("SBI calls served in the core", () => {
+  it("legacy putchar: the byte reaches the console sink after run(), a0 = 0, no stop", () => {
+    expect(call({ [a7]: 1n, [a0]: 0x41n })).toBe(Reason.Budget);
+    expect(call({ [a7]: 1n, [a0]: 0x142n })).toBe(Reason.Budget); // only the low byte
+    expect(printed).toEqual([0x41, 0x42]);
+    expect(h.x(a0)).toBe(0n);
+    expect(h.pc).toBe(BigInt(CODE + 4));
+  });
+
+  it("DBCN write_byte and write (from RAM): a0 = 0, a1 = 0 / bytes written", () => {
+    call({ [a7]: EXT_DBCN, [a6]: 2n, [a0]: 0x7an, [a1]: 99n });
+    expect([h.x(a0), h.x(a1)]).toEqual([0n, 0n]);
+    const text = [...new TextEncoder().encode("hello")];
+    text.forEach((b, i) => h.write8(DATA + i, b));
+    expect(call({ [a7]: EXT_DBCN, [a6]: 0n, [a0]: 5n, [a1]: BigInt(DATA), [a2]: 0n })).toBe(Reason.Budget);
+    expect([h.x(a0), h.x(a1)]).toEqual([0n, 5n]);
+    expect(printed).toEqual([0x7a, ...text]);
+  });
+
+  it("DBCN write from outside RAM, or with base_hi set, goes to the host", () => {
+    expect(call({ [a7]: EXT_DBCN, [a6]: 0n, [a0]: 4n, [a1]: 0x1000n, [a2]: 0n })).toBe(Reason.Sbi);
+    expect(call({ [a7]: EXT_DBCN, [a6]: 0n, [a0]: 4n, [a1]: BigInt(DATA), [a2]: 1n })).toBe(Reason.Sbi);
+    expect(h.x(a0)).toBe(4n); // left for the host
+    expect(printed).toEqual([]);
+  });
+
+  it("a full buffer sends the call to the host, after what is buffered", () => {
+    // li a0, '.'; ecall; j back: one run() of 15000 instructions makes 5000 calls.
+    h.setX(a7, 1n);
+    const reason = h.exec([asm("addi", { rd: a0, rs1: 0, imm: 0x2e }), ECALL, asm("jal", { rd: 0, imm: -8 })], { priv: PRIV.S, steps: 15_000 });
+    expect(reason).toBe(Reason.Sbi);
+    expect(printed).toEqual(new Array(4096).fill(0x2e)); // the buffer's size; the next call is the host's
+    expect(h.pc).toBe(BigInt(CODE + 8));
+    expect(h.x(a0)).toBe(0x2en); // untouched for the host
+  });
+
+  it("without a console sink every console call stops the core", () => {
+    h.core.setSbiConsole(null);
+    expect(call({ [a7]: 1n, [a0]: 0x41n })).toBe(Reason.Sbi);
+    expect(printed).toEqual([]);
+  });
+
+  it("RFENCE: success for existing harts, invalid param for others; legacy fences too", () => {
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 1n, [a0]: 1n, [a1]: 0n })).toBe(Reason.Budget);
+    expect([h.x(a0), h.x(a1)]).toEqual([0n, 0n]);
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 0n, [a0]: 0n, [a1]: BigInt.asUintN(64, -1n) })).toBe(Reason.Budget);
+    expect(h.x(a0)).toBe(0n);
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 2n, [a0]: 2n, [a1]: 0n })).toBe(Reason.Budget); // hart 1 of 1
+    expect(h.x(a0)).toBe(ERR_INVALID_PARAM);
+    for (const eid of [5n, 6n, 7n]) {
+      expect(call({ [a7]: eid, [a0]: 0n })).toBe(Reason.Budget);
+      expect(h.x(a0)).toBe(0n);
+    }
+  });
+
+  it("after a remote fence (TLBs dropped mid-run) the hart goes on fetching", () => {
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 1n, [a0]: 1n, [a1]: 0n })).toBe(Reason.Budget);
+    expect(h.exec([asm("addi", { rd: a0, rs1: 0, imm: 7 })], { priv: PRIV.S })).toBe(Reason.Budget);
+    expect(h.x(a0)).toBe(7n);
+  });
+
+  it("other calls still go to the host", () => {
+    expect(call({ [a7]: EXT_BASE, [a6]: 0n, [a0]: 123n })).toBe(Reason.Sbi);
+    expect(h.x(a0)).toBe(123n);
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 7n, [a0]: 123n })).toBe(Reason.Sbi);
+  });
+});
