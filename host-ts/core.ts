@@ -2,6 +2,7 @@
 // state. The layout numbers come from the core's own exports (core-as/layout.ts).
 
 import { JitTier, type JitCoreExports, type JitOptions } from "./jit/tier.js";
+import { codeCacheFor, WarmSet } from "./jit/code-cache.js";
 
 export const RAM_BASE = 0x8000_0000;
 
@@ -19,6 +20,8 @@ export interface PageSource {
   has(page: number): boolean;
   /** Copies page p into `into` (4096 bytes). */
   copy(page: number, into: Uint8Array): void;
+  /** Page p's bytes without copying (not to be kept or written), when the source holds them as such. */
+  view?(page: number): Uint8Array;
 }
 
 export const PAGE_SIZE = 4096;
@@ -140,7 +143,8 @@ export class Core {
     if (opts.jit) {
       const t = opts.jit.threshold;
       if (!Number.isInteger(t) || t < 1 || t > 0xffff_ffff) throw new RangeError(`the JIT threshold must be a whole number from 1, got ${t}`);
-      core.jit = new JitTier(x as unknown as JitCoreExports, layout, opts.jit);
+      // Translated code is shared by every machine of this core build in this thread.
+      core.jit = new JitTier(x as unknown as JitCoreExports, layout, { cache: codeCacheFor(module), ...opts.jit });
     }
     return core;
   }
@@ -194,6 +198,29 @@ export class Core {
     const copy = new Uint8Array(PAGE_SIZE);
     this.pages.copy(p, copy);
     return copy;
+  }
+
+  /**
+   * Installs the code `lineage` (a parent's, siblings') compiled wherever this machine's
+   * pages hold the same bytes, checking them without bringing pages in; this machine's own
+   * installs join the lineage. Call once the page source and the hart state are loaded.
+   */
+  warmJit(lineage: WarmSet): void {
+    const pageCount = this.ramSize / PAGE_SIZE;
+    this.jit?.warmStart(lineage, (p) => {
+      if (p >= pageCount) return null;
+      if (this.isPresent(p)) return this.bytes.subarray(this.layout.RAM_OFFSET + p * PAGE_SIZE, this.layout.RAM_OFFSET + (p + 1) * PAGE_SIZE);
+      if (!this.pages?.has(p)) return null; // zeros: no code
+      if (this.pages.view) return this.pages.view(p);
+      const copy = new Uint8Array(PAGE_SIZE);
+      this.pages.copy(p, copy);
+      return copy;
+    });
+  }
+
+  /** The cached translations installed in this machine, by host address (a fork's lineage). */
+  jitLineage(): WarmSet | null {
+    return this.jit ? new WarmSet(this.jit.installedRegions()) : null;
   }
 
   /** Pages reached so far (stats: what a fork has cost). */

@@ -48,9 +48,11 @@ const MAX_REGION_INSNS = 160;
 
 /**
  * The region entered at host address `entry`: its entry block first. Empty when the
- * entry's first instruction is not translatable.
+ * entry's first instruction is not translatable. `reads`, when given, receives every byte
+ * range the decoding looked at, as [start, end) host address pairs: the region is a
+ * function of exactly those bytes (and the entry's page offset), which code-cache.ts keys on.
  */
-export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
+export function decodeRegion(core: TranslatorCore, entry: number, reads?: number[]): Block[] {
   const pageOffset = entry & 0xfff;
   const inPage = (off: number) => off >= -pageOffset && off < 0x1000 - pageOffset;
   const blocks: Block[] = [];
@@ -61,7 +63,7 @@ export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
     const start = work.shift()!;
     if (seen.has(start)) continue;
     seen.add(start);
-    const insns = decodeBlock(core, entry + start, start);
+    const insns = decodeBlock(core, entry + start, start, reads);
     if (insns.length === 0) continue; // control leaves the region there
     blocks.push({ start, insns });
     total += insns.length;
@@ -81,15 +83,18 @@ export function decodeRegion(core: TranslatorCore, entry: number): Block[] {
 
 /**
  * Decodes the block at host address `at` (offsets are counted from `start`, its offset in
- * the region); empty when its first instruction is not translatable.
+ * the region); empty when its first instruction is not translatable. The bytes it reads
+ * are contiguous from `at0`; with `reads` their range is appended (see decodeRegion).
  */
-export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[] {
+export function decodeBlock(core: TranslatorCore, at0: number, start = 0, reads?: number[]): Insn[] {
   const entry = at0 - start;
   const pageEnd = (at0 | 0xfff) + 1;
   const out: Insn[] = [];
   const m = core.bytes;
+  let readEnd = at0;
   for (let at = at0; out.length < core.maxInsns && at + 2 <= pageEnd;) {
     const lo = m[at] | (m[at + 1] << 8);
+    readEnd = at + 2;
     let word: number;
     let len: number;
     if ((lo & 3) !== 3) {
@@ -99,6 +104,7 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[
     } else {
       if (at + 4 > pageEnd) break;
       word = (lo | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
+      readEnd = at + 4;
       len = 4;
     }
     const op = core.decodeOp(word);
@@ -113,6 +119,7 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0): Insn[
     at += len;
     if (ENDS_BLOCK.has(name)) break;
   }
+  if (reads && readEnd > at0) reads.push(at0, readEnd);
   return out;
 }
 

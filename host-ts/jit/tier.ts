@@ -6,6 +6,7 @@ import { decodeRegion, type TranslatorCore } from "./region.js";
 import { emitRegion, LOCALS, BLOCK_TYPE } from "./translate.js";
 import { M_HELPERS } from "./rules.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
+import { regionKey, regionMatches, type CachedRegion, type CodeCache, type WarmSet } from "./code-cache.js";
 
 /** Guest physical address of the first RAM byte (the virt board's). */
 const RAM_BASE = 0x8000_0000;
@@ -54,6 +55,8 @@ export interface JitStats {
   translateMs: number; // guest code to wasm bytes, on the thread that runs the guest
   compileMs: number; // from translation start to installed functions (in the background unless sync)
   flushes: number;
+  reused: number; // hot blocks installed from the thread's code cache instead of compiled
+  warmed: number; // blocks installed before they ran, from the machine's lineage (warmStart)
 }
 
 const TABLE_CHUNK = 1024;
@@ -76,17 +79,21 @@ export interface JitOptions {
    * each kind it runs (see coverage()). Off, the code carries no trace of it.
    */
   coverage?: boolean;
+  /** Compiled code shared with the other machines of this thread (code-cache.ts); not with `coverage`. */
+  cache?: CodeCache | null;
 }
 
 interface Batch {
   hosts: number[];
   words: number[];
+  /** The cache keys of the functions, in order (empty without a cache). */
+  keys: CachedRegion[];
   bytes: Uint8Array;
   started: number;
 }
 
 export class JitTier {
-  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, flushes: 0, reused: 0, warmed: 0 };
   private readonly tableBase: number;
   private next: number;
   private readonly imports: WebAssembly.Imports;
@@ -102,6 +109,14 @@ export class JitTier {
   private queue: DataView;
   /** A background compile that failed (a translator bug): reported by the next compileQueued(). */
   private failure: Error | null = null;
+  private cache: CodeCache | null;
+  /** This machine's instance of each cached module it uses (over its own memory and helpers). */
+  private instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
+  /** Cached regions installed here, by host address (what a fork starts with). */
+  private readonly installed = new Map<number, CachedRegion>();
+  /** The lineage this machine shares its installs with (warmStart). */
+  private lineage: WarmSet | null = null;
+  private readonly reads: number[] = [];
 
   constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
     this.queue = new DataView(x.memory.buffer);
@@ -109,6 +124,7 @@ export class JitTier {
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
     this.counts = opts.coverage ? layout.JIT_COUNTS : undefined;
+    this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
       memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb,
@@ -148,15 +164,17 @@ export class JitTier {
     this.pending = [];
     if (!batch) return;
     if (this.sync) {
-      this.install(batch, new WebAssembly.Instance(new WebAssembly.Module(batch.bytes as BufferSource), this.imports));
+      this.compileInPlace(batch);
       return;
     }
     this.inFlight = true;
     const epoch = this.epoch;
     WebAssembly.instantiate(batch.bytes as BufferSource, this.imports).then(
-      ({ instance }) => {
+      ({ module, instance }) => {
         this.inFlight = false;
-        if (epoch === this.epoch) this.install(batch, instance);
+        // The code is right for its bytes whatever happened here since: other machines may use it.
+        if (epoch === this.epoch) this.install(batch, module, instance);
+        else this.cache?.add(module, batch.keys, batch.bytes.length);
       },
       (e) => {
         this.inFlight = false;
@@ -178,7 +196,12 @@ export class JitTier {
       return host;
     });
     const batch = this.translate(hosts);
-    if (batch) this.install(batch, new WebAssembly.Instance(new WebAssembly.Module(batch.bytes as BufferSource), this.imports));
+    if (batch) this.compileInPlace(batch);
+  }
+
+  private compileInPlace(batch: Batch): void {
+    const module = new WebAssembly.Module(batch.bytes as BufferSource);
+    this.install(batch, module, new WebAssembly.Instance(module, this.imports));
   }
 
   /** Guest code to one module's bytes; the blocks' pages are watched for writes from here on. */
@@ -187,14 +210,26 @@ export class JitTier {
     if (this.translator.bytes.buffer !== this.x.memory.buffer) this.translator.bytes = new Uint8Array(this.x.memory.buffer);
     if (this.next + hosts.length > TABLE_LIMIT + this.tableBase) this.flush();
     const writer = newModule();
-    const batch: Batch = { hosts: [], words: [], bytes: new Uint8Array(0), started };
+    const batch: Batch = { hosts: [], words: [], keys: [], bytes: new Uint8Array(0), started };
+    const reads = this.reads;
     for (const host of hosts) {
       const word = this.x.jitProtect(host);
-      const region = decodeRegion(this.translator, host);
+      reads.length = 0;
+      const region = decodeRegion(this.translator, host, this.cache ? reads : undefined);
       if (region.length === 0) {
         this.x.jitInstall(host, this.layout.JIT_NONE, word);
         this.stats.untranslatable++;
         continue;
+      }
+      if (this.cache) {
+        // Same bytes, same code: another machine's compile will do (read after jitProtect, as the compile's are).
+        const key = regionKey(this.translator.bytes, host, reads);
+        const hit = this.cache.lookup(key);
+        if (hit && this.installCached(host, hit, word)) {
+          this.stats.reused++;
+          continue;
+        }
+        batch.keys.push(key);
       }
       writer.func(BLOCK_TYPE, LOCALS, emitRegion(this.translator, region, this.counts));
       batch.hosts.push(host);
@@ -207,19 +242,91 @@ export class JitTier {
     return batch;
   }
 
-  private install(batch: Batch, instance: WebAssembly.Instance): void {
-    const table = this.x.table;
+  private install(batch: Batch, module: WebAssembly.Module, instance: WebAssembly.Instance): void {
     const n = batch.hosts.length;
-    if (table.length < this.next + n) table.grow(Math.max(TABLE_CHUNK, this.next + n - table.length));
+    const cached = this.cache?.add(module, batch.keys, batch.bytes.length);
+    if (cached) this.instances.set(module, instance);
     batch.hosts.forEach((host, i) => {
-      const index = this.next;
-      if (!this.x.jitInstall(host, index, batch.words[i])) return; // written since: stale
-      table.set(index, instance.exports[`f${i}`] as Function);
-      this.next++;
+      if (this.place(host, instance.exports[`f${i}`] as Function, batch.words[i]) && cached) this.remember(host, cached[i]);
     });
     this.stats.blocks += n;
     this.stats.modules++;
     this.stats.compileMs += performance.now() - batch.started;
+  }
+
+  /** Puts `fn` in the table and installs it for `host` unless the page moved on past `word`. */
+  private place(host: number, fn: Function, word: number): boolean {
+    const table = this.x.table;
+    if (table.length <= this.next) table.grow(TABLE_CHUNK);
+    if (!this.x.jitInstall(host, this.next, word)) return false; // written since: stale
+    table.set(this.next++, fn);
+    return true;
+  }
+
+  /** A cached region installed at `host`: recorded for forks and for the lineage. */
+  private remember(host: number, r: CachedRegion): void {
+    if (r.module === null) return; // evicted at once (a cache smaller than one module)
+    this.installed.set(host, r);
+    this.lineage?.add(host, r);
+  }
+
+  /**
+   * Installs the cached region `r` at `host`, whose bytes the caller has checked after
+   * jitProtect gave `word`. False when it cannot (evicted, or this runtime refuses to
+   * instantiate in place: then the cache is left alone from now on).
+   */
+  private installCached(host: number, r: CachedRegion, word: number): boolean {
+    const module = r.module;
+    if (module === null) return false;
+    let instance = this.instances.get(module);
+    if (!instance) {
+      try {
+        instance = new WebAssembly.Instance(module, this.imports);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.cache = null; // a browser's main thread: synchronous instantiation of large modules is refused
+        return false;
+      }
+      this.instances.set(module, instance);
+    }
+    if (this.next + 1 > TABLE_LIMIT + this.tableBase) return false;
+    if (this.place(host, instance.exports[`f${r.index}`] as Function, word)) this.remember(host, r);
+    return true;
+  }
+
+  /**
+   * A machine starting from a saved state installs what its lineage (its parent, its
+   * siblings) compiled, where its own pages hold the same bytes, so it does not interpret
+   * code they had made hot; from then on it adds its own installs to the lineage.
+   * `page(p)` gives RAM page p's bytes as the guest will see them (present or still in the
+   * snapshot), or null to skip it.
+   */
+  warmStart(lineage: WarmSet, page: (p: number) => Uint8Array | null): void {
+    this.lineage = lineage;
+    if (!this.cache) return;
+    const started = performance.now();
+    const pages = new Map<number, Uint8Array | null>();
+    for (const [host, r] of lineage.entries()) {
+      if (this.next + 1 > TABLE_LIMIT + this.tableBase || !this.cache) break;
+      const p = Math.floor((host - this.layout.RAM_OFFSET) / 4096);
+      if (p < 0 || (host & 0xfff) !== r.pageOffset) continue;
+      let bytes = pages.get(p);
+      if (bytes === undefined) pages.set(p, (bytes = page(p)));
+      if (bytes === null) continue; // not RAM, or nothing there
+      // As for a compile: protect first, then read the bytes the code must match.
+      const word = this.x.jitProtect(host);
+      if (!regionMatches(r, bytes)) continue;
+      if (this.installCached(host, r, word)) {
+        this.cache?.touch(r);
+        this.stats.warmed++;
+      }
+    }
+    this.stats.translateMs += performance.now() - started;
+  }
+
+  /** The cached regions installed here, by host address (a fork's lineage starts with them). */
+  installedRegions(): IterableIterator<[number, CachedRegion]> {
+    return this.installed.entries();
   }
 
   /**
@@ -249,6 +356,8 @@ export class JitTier {
     this.next = this.tableBase;
     this.epoch++;
     this.pending = [];
+    this.instances.clear();
+    this.installed.clear();
     this.stats.flushes++;
   }
 }

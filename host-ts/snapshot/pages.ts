@@ -99,16 +99,17 @@ export class CompressedPages implements PageSource {
   }
 
   copy(page: number, into: Uint8Array): void {
+    if (this.has(page)) into.set(this.view(page));
+    else into.fill(0);
+  }
+
+  /** Page p's bytes in its decompressed chunk (p must be one `has` answers true for). */
+  view(page: number): Uint8Array {
     const e = this.entryOf[Math.floor(page / CHUNK_PAGES)];
-    const bit = page % CHUNK_PAGES;
-    if (e === undefined || e < 0 || !(this.masks[e] & (1 << bit))) {
-      into.fill(0);
-      return;
-    }
     const mask = this.masks[e];
     const chunk = (this.chunks[e] ??= zstdDecompress(this.frames[e], popcount(mask) * PAGE_SIZE, `${this.what} chunk ${e}`));
-    const index = popcount(mask & ((1 << bit) - 1));
-    into.set(chunk.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
+    const index = popcount(mask & ((1 << (page % CHUNK_PAGES)) - 1));
+    return chunk.subarray(index * PAGE_SIZE, (index + 1) * PAGE_SIZE);
   }
 }
 
@@ -134,9 +135,14 @@ export class FrozenPages implements PageSource {
   }
 
   copy(page: number, into: Uint8Array): void {
-    const i = this.index.get(page);
-    if (i === undefined) into.fill(0);
-    else into.set(this.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE));
+    if (this.has(page)) into.set(this.view(page));
+    else into.fill(0);
+  }
+
+  /** Page p's bytes (p must be one `has` answers true for). */
+  view(page: number): Uint8Array {
+    const i = this.index.get(page)!;
+    return this.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
   }
 }
 

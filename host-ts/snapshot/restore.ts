@@ -9,6 +9,7 @@ import { assembleMachine } from "../assemble.js";
 import { coreBuildId, coreWasmModule } from "../assets.js";
 import { HartvmError } from "../errors.js";
 import { CowBlockBackend } from "../../devices/virtio/cow-block-backend.js";
+import { WarmSet } from "../jit/code-cache.js";
 import { readSnapshot, checkDefaultGuest, type SavedDisk, type SnapshotState } from "./snapshot.js";
 
 export interface RestoreOptions {
@@ -88,6 +89,10 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     } catch (e) {
       throw e instanceof HartvmError ? e : new HartvmError("invalid-snapshot", `snapshot: the saved machine state does not fit this machine (${(e as Error).message})`);
     }
+    // Code its parent or siblings made hot runs compiled from the start. Not in
+    // deterministic mode: each compile stops run(), so when code gets compiled must depend
+    // on the guest's own history alone.
+    if (vm.core.jit && resolved.deterministic === null) vm.core.warmJit((state.lineage ??= new WarmSet()));
   });
 }
 

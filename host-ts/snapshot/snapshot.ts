@@ -15,6 +15,7 @@ import { BOARD_ID } from "../board.js";
 import { encodeContainer, decodeContainer, section, sha256, type Container } from "./format.js";
 import { encodePages, CompressedPages, FrozenPages, isZeroPage, type PageReader } from "./pages.js";
 import { zstdCompress, zstdDecompress, zstdReady } from "./zstd.js";
+import type { WarmSet } from "../jit/code-cache.js";
 
 export interface MachineSettings {
   ramBytes: number;
@@ -46,6 +47,11 @@ export interface SnapshotState {
   shares: SavedShare[];
   saved: { vm: VmState; core: Uint8Array; dtb: Uint8Array | null };
   ram: PageSource;
+  /**
+   * The translated code the machines made from this state installed (this thread's; a
+   * fork's starts with its parent's): each new one installs what still matches its bytes.
+   */
+  lineage?: WarmSet;
 }
 
 /** What a snapshot is taken of. */
@@ -76,6 +82,7 @@ export async function freezeState(s: SnapshotSubject): Promise<SnapshotState> {
     shares: s.shares.map(saveShare),
     saved: s.vm.saveState(),
     ram: new FrozenPages(core.ramSize / PAGE_SIZE, (p) => core.readPage(p)),
+    lineage: core.jitLineage() ?? undefined,
   };
 }
 

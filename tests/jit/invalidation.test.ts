@@ -46,6 +46,7 @@ describe("translated code and host writes", () => {
     new DataView(word.buffer, word.byteOffset, 4).setUint32(0, ADDI_A0_2, true);
     expect(step(core)).toBe(1000n);
     expect(step(core)).toBe(1000n); // and the new code compiles in turn
-    expect(core.jit!.stats.blocks).toBeGreaterThan(1);
+    // Two translations installed: the old loop's (compiled, or this thread's from the code cache) and the new one's.
+    expect(core.jit!.stats.blocks + core.jit!.stats.reused).toBeGreaterThan(1);
   });
 });
