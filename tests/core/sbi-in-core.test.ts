@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { asm } from "../support/asm.js";
 import { Hart, CODE, DATA, Reason } from "../support/hart.js";
+import type { ReasonCode } from "../../host-ts/core.js";
 import { PRIV, X } from "../support/riscv.js";
 
 const ECALL = asm("ecall");
@@ -22,9 +23,9 @@ beforeEach(async () => {
 });
 
 /** One SBI call from S-mode with the given registers; returns run()'s reason. */
-function call(regs: Record<number, bigint>): Reason {
+function call(regs: Record<number, bigint>): ReasonCode {
   for (const [r, v] of Object.entries(regs)) h.setX(Number(r), v);
-  return h.exec([ECALL], { priv: PRIV.S }) as Reason;
+  return h.exec([ECALL], { priv: PRIV.S });
 }
 
 describe("SBI calls served in the core", () => {
