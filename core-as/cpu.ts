@@ -109,6 +109,8 @@ function runHart(budget: i32): void {
  * by its address and checked against its bits, so code written meanwhile is seen.
  */
 function runStraight(at: u32): void {
+  // Where this page's last whole instruction may start (a 4-byte one at 0xffe may cross).
+  const last = (at | 0xfff) - 2;
   for (;;) {
     store<u64>(XREG, 0);
     const raw = load<u32>(at);
@@ -132,8 +134,7 @@ function runStraight(at: u32): void {
     }
     setPc(next);
     at += length;
-    // The next instruction must lie wholly in this page (a 4-byte one at 0xffe may not).
-    if (remaining <= 0 || attention || (at & 0xfff) >= 0xffe) return;
+    if (remaining <= 0 || attention || at >= last) return;
   }
 }
 
