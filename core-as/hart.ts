@@ -4,7 +4,7 @@ import {
   HART, HART_SIZE, HART_SAVE, S_PC, S_PRIV, S_RESV, S_MSTATUS, S_HARTID, S_RUNSTATE, S_SATP,
   S_MTVEC, S_MIP, S_MIE, S_MEDELEG, S_MIDELEG, S_FCSR, S_MENVCFG, S_STIMECMP, S_PMPCFG, S_PMPADDR,
   S_RETIRED, S_CYCLE_OFF, S_INSTRET_OFF, S_MCOUNTEREN, S_SCOUNTEREN, S_MCOUNTINHIBIT, S_SENVCFG,
-  SH_MTIMECMP, RUN_ACTIVE, MAX_HARTS,
+  SH_MTIMECMP, RUN_ACTIVE, MAX_HARTS, XREG,
 } from "./layout";
 import { pc, priv, setPc, setPriv, setHart, hartIndex, PRIV_M } from "./state";
 import { selectHartTlbs, flushTlb } from "./tlb";
@@ -31,6 +31,7 @@ export function saveHart(keepReservation: bool = false): void {
   store<u64>(S_PC, pc);
   store<u64>(S_PRIV, <u64>priv);
   if (!keepReservation) store<u64>(S_RESV, <u64>-1);
+  store<u64>(XREG, 0); // the last instruction may have written x0's slot (state.ts setX)
   memory.copy(slotOf(hartIndex), HART, HART_SIZE);
 }
 

@@ -3,6 +3,7 @@
 // the instructions they hand back to the interpreter's semantics.
 import { loadSlow, storeSlow } from "./mmu";
 import { setInsnBits } from "./state";
+import { XREG } from "./layout";
 import { execute } from "./gen/dispatch";
 
 export function jitLoad(va: u64, size: u32): u64 { return loadSlow(va, <u64>size); }
@@ -14,6 +15,10 @@ export function jitStore(va: u64, size: u32, v: u64): void { storeSlow(va, <u64>
  * has stored the x register it reads and reloads the one it writes.
  */
 export function jitExecute(op: u32, word: u32, imm: i32, raw: u32): void {
+  // x0 is read from its slot (fmv.d.x f, x0), which holds whatever the last instruction to
+  // name x0 as its destination wrote there (an interpreted `ret`, an AMO): clear it first,
+  // as the run loop does before each instruction it runs.
+  store<u64>(XREG, 0);
   setInsnBits(raw);
   execute(op, word, <i64>imm, raw);
 }

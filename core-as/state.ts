@@ -40,7 +40,11 @@ export function configure(harts: u32, ram: u64): void {
 
 // @ts-ignore: decorator
 @inline export function getX(r: u32): u64 { return load<u64>(XREG + (r << 3)); }
-/** Writes to x0 land in its slot and are erased before the next instruction. */
+/**
+ * Writes to x0 land in its slot: whatever runs an instruction's semantics clears the slot
+ * first (the run loop, jitExecute for translated code, the debugger's step), and saveHart
+ * before the hart's state is seen from outside.
+ */
 // @ts-ignore: decorator
 @inline export function setX(r: u32, v: u64): void { store<u64>(XREG + (r << 3), v); }
 // @ts-ignore: decorator

@@ -63,7 +63,11 @@ export interface VmOptions {
   virtioLegacy?: boolean;
   /** Visits to a block before it is compiled to WebAssembly; 0 interprets everything. Default DEFAULT_JIT_THRESHOLD. */
   jit?: number;
-  /** Compile each block as soon as it is hot, inside run(), rather than in background batches: for tests. */
+  /**
+   * Compile hot blocks inside run(), 32 at a time (when the core stops to hand them over), rather
+   * than in the engine's background threads: the same run compiles at the same points (tests,
+   * deterministic mode). One module per block made `--deterministic --jit 1` crawl.
+   */
   jitSync?: boolean;
   /**
    * Time as the instruction count and entropy from `seed` (QEMU's -icount): the same inputs
@@ -154,7 +158,7 @@ export class Vm {
       ramBytes: opts.ramBytes,
       harts: opts.harts,
       mmio: { read: (a, s) => board!.read(a, s), write: (a, s, v) => board!.write(a, s, v) },
-      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync, batch: opts.jitSync ? 1 : undefined },
+      jit: opts.jit === 0 ? undefined : { threshold: opts.jit ?? DEFAULT_JIT_THRESHOLD, sync: opts.jitSync, batch: opts.jitSync ? 32 : undefined },
     });
     const det = opts.deterministic;
     const clock: GuestClock = det

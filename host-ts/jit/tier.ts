@@ -57,11 +57,21 @@ export interface JitStats {
   flushes: number;
   reused: number; // hot blocks installed from the thread's code cache instead of compiled
   warmed: number; // blocks installed before they ran, from the machine's lineage (warmStart)
+  dropped: number; // hot blocks dropped unqueued because too many were waiting (they stay interpreted)
 }
 
 const TABLE_CHUNK = 1024;
 /** Table slots for translated code before everything is dropped and translation starts over. */
 const TABLE_LIMIT = 32768;
+/**
+ * What one module holds at most. Engines refuse modules past their own limits (V8: 100,000
+ * exports), and however much hot code a guest makes, a smaller module compiles sooner; the
+ * blocks that do not fit wait for the next one.
+ */
+export const MODULE_MAX_FUNCS = 1024;
+export const MODULE_MAX_BYTES = 4 << 20;
+/** Blocks waiting for a module, at most; the oldest go first (a guest may make hot code faster than it compiles). */
+export const PENDING_MAX = 16 * MODULE_MAX_FUNCS;
 
 export interface JitOptions {
   /** Visits to a block before it is compiled (at least 1). */
@@ -93,7 +103,7 @@ interface Batch {
 }
 
 export class JitTier {
-  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, flushes: 0, reused: 0, warmed: 0 };
+  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, flushes: 0, reused: 0, warmed: 0, dropped: 0 };
   private readonly tableBase: number;
   private next: number;
   private readonly imports: WebAssembly.Imports;
@@ -159,14 +169,18 @@ export class JitTier {
     const count = view.getUint32(q, true);
     for (let i = 0; i < count; i++) this.pending.push(view.getUint32(q + 4 + 4 * i, true));
     view.setUint32(q, 0, true);
-    if (this.pending.length === 0 || this.inFlight) return;
-    const batch = this.translate(this.pending);
-    this.pending = [];
-    if (!batch) return;
+    if (this.pending.length > PENDING_MAX) {
+      this.stats.dropped += this.pending.length - PENDING_MAX;
+      this.pending.splice(0, this.pending.length - PENDING_MAX);
+    }
     if (this.sync) {
-      this.compileInPlace(batch);
+      while (this.pending.length > 0) this.compileInPlace(this.translate(this.pending));
       return;
     }
+    if (this.pending.length === 0 || this.inFlight) return;
+    // One module at a time; what it leaves waits for the call after the next run().
+    const batch = this.translate(this.pending);
+    if (!batch) return;
     this.inFlight = true;
     const epoch = this.epoch;
     WebAssembly.instantiate(batch.bytes as BufferSource, this.imports).then(
@@ -195,24 +209,31 @@ export class JitTier {
       if (!Number.isSafeInteger(pa) || pa < RAM_BASE || host + 4 > this.x.memory.buffer.byteLength) throw new RangeError(`jit: 0x${pa.toString(16)} is not in RAM`);
       return host;
     });
-    const batch = this.translate(hosts);
-    if (batch) this.compileInPlace(batch);
+    while (hosts.length > 0) this.compileInPlace(this.translate(hosts));
   }
 
-  private compileInPlace(batch: Batch): void {
+  private compileInPlace(batch: Batch | null): void {
+    if (!batch) return;
     const module = new WebAssembly.Module(batch.bytes as BufferSource);
     this.install(batch, module, new WebAssembly.Instance(module, this.imports));
   }
 
-  /** Guest code to one module's bytes; the blocks' pages are watched for writes from here on. */
+  /**
+   * Guest code to one module's bytes, from the front of `hosts` for as much as a module
+   * holds; what it took leaves `hosts`. The blocks' pages are watched for writes from here on.
+   */
   private translate(hosts: number[]): Batch | null {
     const started = performance.now();
     if (this.translator.bytes.buffer !== this.x.memory.buffer) this.translator.bytes = new Uint8Array(this.x.memory.buffer);
-    if (this.next + hosts.length > TABLE_LIMIT + this.tableBase) this.flush();
+    if (this.next + Math.min(hosts.length, MODULE_MAX_FUNCS) > TABLE_LIMIT + this.tableBase) this.flush();
     const writer = newModule();
     const batch: Batch = { hosts: [], words: [], keys: [], bytes: new Uint8Array(0), started };
     const reads = this.reads;
-    for (const host of hosts) {
+    let taken = 0;
+    let size = 0;
+    // At most a module's worth of entries per call, compiled or installed from the cache (table slots).
+    while (taken < hosts.length && taken < MODULE_MAX_FUNCS && size < MODULE_MAX_BYTES) {
+      const host = hosts[taken++];
       const word = this.x.jitProtect(host);
       reads.length = 0;
       const region = decodeRegion(this.translator, host, this.cache ? reads : undefined);
@@ -231,10 +252,13 @@ export class JitTier {
         }
         batch.keys.push(key);
       }
-      writer.func(BLOCK_TYPE, LOCALS, emitRegion(this.translator, region, this.counts));
+      const body = emitRegion(this.translator, region, this.counts);
+      size += body.length;
+      writer.func(BLOCK_TYPE, LOCALS, body);
       batch.hosts.push(host);
       batch.words.push(word);
     }
+    hosts.splice(0, taken);
     this.stats.translateMs += performance.now() - started;
     if (batch.hosts.length === 0) return null;
     batch.bytes = writer.bytes();

@@ -136,10 +136,8 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     pcAt(i.off); f.gset(G_PC);
     f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw).call(F_EXECUTE);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-    if (FP_WRITES_X.has(i.format)) {
-      if (i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
-      else f.i32(0).i64(0).mem(Op.i64_store, 3, core.xreg); // x0 stays zero for later helpers
-    }
+    // x0's slot needs no care: jitExecute clears it before each instruction.
+    if (FP_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
   };
 
   // Prologue.

@@ -6,7 +6,9 @@
 //
 // Memory (physical; S and U map every page at the same virtual address):
 //   MTVEC  M-mode handler            STVEC  S-mode handler (delegated traps from S and U)
-//   PT_*   page tables               CODE   the program (writable: stores may rewrite it)
+//   PT_*   page tables               CODE   the program (writable: stores may rewrite it),
+//          from START, near a page end: it runs on into the next page, which S and U map to
+//          a physical page that is not the next one (codePa)
 //   DATA   five data pages: read-write, read-only, read-write with A/D clear, not mapped,
 //          user (reachable from S only with SUM)
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
@@ -22,6 +24,15 @@ export const PT_L1 = RAM_BASE + 0x3000;
 export const PT_L0 = RAM_BASE + 0x4000;
 export const CODE = RAM_BASE + 0x1_0000;
 export const CODE_SIZE = 0x4000;
+/** Where the program starts (virtual; physical in M-mode). */
+export const START = CODE + 0xe00;
+
+/** The physical address of the program's virtual address va: S and U swap code pages 1 and 3. */
+export function codePa(va: number, mode: Mode): number {
+  if (mode === "M") return va;
+  const page = Math.floor((va - CODE) / 0x1000);
+  return va + (page === 1 ? 0x2000 : page === 3 ? -0x2000 : 0);
+}
 export const DATA = RAM_BASE + 0x2_0000;
 export const DATA_SIZE = 0x5000;
 
@@ -38,7 +49,7 @@ export type Mode = "M" | "S" | "U";
 
 export interface RandomProgram {
   mode: Mode;
-  /** The program as 16-bit halves at CODE. */
+  /** The program as 16-bit halves at START (virtual; see codePa). */
   code: number[];
   x: bigint[];
   f: bigint[];
@@ -120,7 +131,16 @@ export function randomProgram(seed: number, mode: Mode, slots = 256): RandomProg
   const word = (w: number) => code.push(...halves(w));
   let storedToCode = false;
 
+  // Before the page boundary (see START): a jump to the last slot of the page, which flows
+  // straight on into the next page; random code jumping past it aside, every round crosses.
+  const boundary = (CODE + 0x1000 - START) / 4;
   for (let slot = 0; slot < slotCount; slot++) {
+    if (slot === boundary - 2) {
+      word(asm("jal", { rd: 0, imm: 4 }));
+      word(asm("addi", { rd: rd(), rs1: rs(), imm: smallImm() }));
+      slot++;
+      continue;
+    }
     const kind = rng.int(100);
     if (kind < 18) word(asm(rng.pick(ALU_R), { rd: rd(), rs1: rs(), rs2: rs() }));
     else if (kind < 30) word(asm(rng.pick(ALU_I), { rd: rd(), rs1: rs(), imm: smallImm() }));
@@ -192,7 +212,7 @@ export function randomProgram(seed: number, mode: Mode, slots = 256): RandomProg
   x[R.t0] = 0n;
   x[R.t1] = 0n;
   x[R.mmio] = mode === "M" ? BigInt(MMIO_BASE + 0x800) : dataPage(4);
-  x[R.resume] = BigInt(CODE + tailSlot * 4);
+  x[R.resume] = BigInt(START + tailSlot * 4);
   x[R.base0] = dataPage(0) + 0x800n;
   x[R.base1] = dataPage(2);
   x[R.rounds] = 24n;
@@ -305,11 +325,12 @@ function pageTables(mode: Mode): [number, bigint][] {
   const vpn = (va: number, level: number) => Math.floor(va / 2 ** (12 + 9 * level)) % 512;
   out.push([PT_ROOT + 8 * vpn(RAM_BASE, 2), pte(PT_L1, 0n)]);
   out.push([PT_L1 + 8 * vpn(RAM_BASE, 1), pte(PT_L0, 0n)]);
-  const leaf = (va: number, flags: bigint) => out.push([PT_L0 + 8 * vpn(va, 0), pte(va, flags)]);
+  const leafTo = (va: number, pa: number, flags: bigint) => out.push([PT_L0 + 8 * vpn(va, 0), pte(pa, flags)]);
+  const leaf = (va: number, flags: bigint) => leafTo(va, va, flags);
   const ad = PTE.A | PTE.D;
   leaf(MTVEC, PTE.R | PTE.X | ad); // not reached from S/U (M runs bare), mapped all the same
   leaf(STVEC, PTE.R | PTE.X | ad);
-  for (let p = 0; p < CODE_SIZE; p += 0x1000) leaf(CODE + p, PTE.R | PTE.W | PTE.X | ad | user);
+  for (let p = 0; p < CODE_SIZE; p += 0x1000) leafTo(CODE + p, codePa(CODE + p, mode), PTE.R | PTE.W | PTE.X | ad | user);
   leaf(DATA, PTE.R | PTE.W | ad | user);
   leaf(DATA + 0x1000, PTE.R | PTE.A | user);
   leaf(DATA + 0x2000, PTE.R | PTE.W | user);

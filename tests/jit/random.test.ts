@@ -10,7 +10,7 @@ import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
 import { Twin } from "./twin.js";
 import {
-  randomProgram, type Mode, RAM_SIZE, CODE, CODE_SIZE, DATA, DATA_SIZE, PT_ROOT, PT_L1, PT_L0, MTVEC, STVEC,
+  randomProgram, codePa, type Mode, RAM_SIZE, CODE, CODE_SIZE, START, DATA, DATA_SIZE, PT_ROOT, PT_L1, PT_L0, MTVEC, STVEC,
 } from "./random-program.js";
 
 const SEED = Number(process.env.HARTVM_FUZZ_SEED ?? 20261130);
@@ -27,7 +27,7 @@ async function setUp(seed: number, mode: Mode): Promise<Twin> {
   for (const page of [PT_ROOT, PT_L1, PT_L0]) twin.writeRam(page, new Uint8Array(0x1000));
   for (const [at, v] of p.tables) twin.write64(at, v);
   twin.writeRam(CODE, new Uint8Array(CODE_SIZE));
-  p.code.forEach((h, i) => twin.write16(CODE + 2 * i, h));
+  p.code.forEach((h, i) => twin.write16(codePa(START + 2 * i, mode), h));
   twin.writeRam(DATA, p.data);
   for (let r = 1; r < 32; r++) twin.setX(r, p.x[r]);
   for (let r = 0; r < 32; r++) twin.setF(r, p.f[r]);
@@ -39,7 +39,7 @@ async function setUp(seed: number, mode: Mode): Promise<Twin> {
   twin.setSlot("S_MCOUNTEREN", 7n);
   twin.setSlot("S_SCOUNTEREN", 7n);
   twin.setSlot("S_SATP", mode === "M" ? 0n : (8n << 60n) | BigInt(PT_ROOT >>> 12));
-  twin.setPc(CODE);
+  twin.setPc(START);
   twin.setPriv(PRIV[mode]);
   twin.watch(CODE, CODE_SIZE);
   twin.watch(DATA, DATA_SIZE);
