@@ -1,8 +1,6 @@
-// The interpreter loop. Where control lands (a jump, a trap, the slice's start, a page
-// boundary) pc goes through the execute TLB once and the block map is probed for compiled
-// code; from there instructions run straight on, each fetched from the page and looked up
-// in the decoded-instruction cache by its address. Interrupts, WFI and stop requests are
-// looked at only when something raised `attention`.
+// The interpreter loop: fetch through the instruction TLB, look the bits up in the
+// decoded-instruction cache, dispatch. Interrupts, WFI and stop requests are looked at
+// only when something raised `attention`.
 import {
   XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
   REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, SH_LAST_HART,
@@ -48,8 +46,19 @@ function fillEntry(entry: u32, key: u32): void {
 function runHart(budget: i32): void {
   startSlice(budget);
   requestAttention();
+  // The page the last fetch hit, so sequential fetches skip the TLB. Anything that can
+  // change translation (xRET, traps, satp, sfence.vma, PMP, mstatus) raises attention or
+  // traps, and both forget the page.
+  let codeValid = false;
+  let codePage: u64 = 0;
+  let codeHost: u32 = 0;
+  // Where control lands (after a jump, a taken branch, a trap or a translated block) the
+  // block map is probed for compiled code.
+  let probe = true;
   while (remaining > 0) {
     if (attention) {
+      codeValid = false;
+      probe = true;
       clearAttention();
       if (stopReason != REASON_BUDGET) break;
       const state = load<u64>(S_RUNSTATE);
@@ -63,99 +72,74 @@ function runHart(budget: i32): void {
         continue;
       }
     }
-    // Control has landed here (a jump, a trap, the slice's start, a page boundary):
-    // translate pc through the execute TLB once, then run straight on from there.
-    const pageEnd = (<u32>pc & 0xfff) == 0xffe; // an instruction there may cross into the next page
-    let at = pageEnd ? 0 : tlbLookup(KIND_X, pc, 2);
-    if (at == 0) {
-      if (debugBreakAt(pc)) break; // DEBUG: breakpoint pages never enter the TLB, so they all come here
-      const raw = fetchSlow(pc);
-      if (trapped) {
-        trappedInstruction();
-        continue;
-      }
-      // A RAM page is in the TLB now (the first fetch after a flush or on a new page), so the
-      // block map is probed here too; at a page end, or off RAM, one instruction at a time.
-      if (!pageEnd) at = tlbLookup(KIND_X, pc, 2);
-      if (at == 0) {
-        step(raw);
-        continue;
+    store<u64>(XREG, 0);
+    let raw: u32;
+    let at: u32 = 0; // host address of the instruction, when it came from a code page
+    const offset = pc - codePage;
+    if (codeValid && offset < 0xffe) {
+      at = codeHost + <u32>offset;
+      raw = load<u32>(at);
+    } else {
+      const host = tlbLookup(KIND_X, pc, 2);
+      if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
+        at = host;
+        raw = load<u32>(host);
+        codePage = pc & ~(<u64>0xfff);
+        codeHost = host & ~0xfff;
+        codeValid = true;
+      } else {
+        if (debugBreakAt(pc)) break; // DEBUG: breakpoint pages never enter the TLB, so they all come here
+        raw = fetchSlow(pc);
+        if (trapped) {
+          trappedInstruction();
+          codeValid = false;
+          continue;
+        }
+        // A RAM page is in the TLB now: the instruction gets its host address, so compiled
+        // code is found here too (the first fetch after a TLB flush or on a new page).
+        if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
       }
     }
-    if (jitThreshold != 0) {
+    if (probe && at != 0 && jitThreshold != 0) {
       const fn = jitProbe(at);
-      // Nothing compiled here: attention ends the straight run after this instruction, so
-      // the next one is probed too.
-      if (fn == JIT_NONE) requestAttention();
-      else if (fn != 0 && remaining >= JIT_MAX_INSNS) {
+      probe = fn == JIT_NONE; // nothing compiled here: look again after this instruction
+      if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
         // Compiled blocks run back to back for as long as the next one is compiled too.
         let next = fn;
         do {
           call_indirect<void>(next);
           next = jitChain();
         } while (next != 0);
-        if (trapped) trappedInstruction();
+        probe = true;
+        if (trapped) {
+          trappedInstruction();
+          codeValid = false;
+        }
         continue;
       }
     }
-    runStraight(at);
-  }
-  closeSlice();
-}
-
-/**
- * Runs instructions from host address `at` (pc's, on a RAM page) for as long as control
- * goes straight on in the page and budget is left: a jump, a trap or attention ends it. Anything
- * that can change translation (xRET, traps, satp, sfence.vma, PMP, mstatus) raises
- * attention or traps, so `at` stays valid. The decoded entry of each instruction is found
- * by its address and checked against its bits, so code written meanwhile is seen.
- */
-function runStraight(at: u32): void {
-  // Where this page's last whole instruction may start (a 4-byte one at 0xffe may cross).
-  const last = (at | 0xfff) - 2;
-  for (;;) {
-    store<u64>(XREG, 0);
-    const raw = load<u32>(at);
     const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-    const entry = DCACHE + (((at >> 1) & ((1 << DCACHE_BITS) - 1)) << 4);
+    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
+    // misses), by a hash of its bits when it has no host address; valid when the key matches.
+    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
+    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
     if (load<u32>(entry) != key) fillEntry(entry, key);
     const info = load<u32>(entry + 4);
-    const length = info >> 8;
-    const next = pc + <u64>length;
+    const next = pc + <u64>(info >> 8);
     setNpc(next);
     setInsnBits(key);
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();
-      return;
+      codeValid = false;
+      probe = true;
+      continue;
     }
+    if (npc != next) probe = true;
+    setPc(npc);
     retireOne();
-    if (npc != next) {
-      setPc(npc); // a jump: the run loop lands there
-      return;
-    }
-    setPc(next);
-    at += length;
-    if (remaining <= 0 || attention || at >= last) return;
   }
-}
-
-/** Runs the one instruction `raw` fetched through the slow path (its entry found by its bits). */
-function step(raw: u32): void {
-  store<u64>(XREG, 0);
-  const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-  const entry = DCACHE + (((key * HASH) >> (32 - DCACHE_BITS)) << 4);
-  if (load<u32>(entry) != key) fillEntry(entry, key);
-  const info = load<u32>(entry + 4);
-  setNpc(pc + <u64>(info >> 8));
-  setInsnBits(key);
-  execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
-  if (trapped) {
-    trappedInstruction();
-    return;
-  }
-  setPc(npc);
-  retireOne();
+  closeSlice();
 }
 
 /** A trapping instruction does not retire, but it still spends budget (so trap loops end). */

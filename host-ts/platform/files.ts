@@ -31,6 +31,9 @@ export function inputName(input: Input): string {
 export async function readInput(input: Input, what: string, maxBytes: number): Promise<Uint8Array> {
   if (input instanceof Uint8Array) return checkSize(input, what, maxBytes);
   if (input instanceof ArrayBuffer) return checkSize(new Uint8Array(input), what, maxBytes);
+  if (typeof input !== "string" && !(input instanceof URL)) {
+    throw new HartvmError("invalid-config", `${what}: expected bytes (Uint8Array, ArrayBuffer), a URL or a path, got ${describe(input)}`);
+  }
   const url = inputUrl(input);
   if (url === null || url.protocol === "file:") {
     if (!hasFileSystem) throw new HartvmError("io", `${what} '${inputName(input)}': this runtime has no file system; pass bytes or a URL`);
@@ -84,4 +87,11 @@ export function concat(chunks: Uint8Array[], total = chunks.reduce((n, c) => n +
     offset += c.length;
   }
   return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const name = (value as object).constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : `an object with keys ${Object.keys(value as object).join(", ") || "(none)"}`;
 }

@@ -40,6 +40,8 @@ describe("limits, checked once for the CLI and the API", () => {
     ["jit -1", { jit: -1 }, "invalid-config", /jit/],
     ["bios none, no kernel", { bios: "none" }, "invalid-config", /needs a kernel/],
     ["timeoutMs 0", { timeoutMs: 0 }, "invalid-config", /timeoutMs/],
+    ["a drive that is neither bytes, URL nor path", { drives: [{ data: new Uint8Array(512) } as never] }, "invalid-config", /disk.*expected bytes \(Uint8Array, ArrayBuffer\), a URL or a path, got an object with keys data/],
+    ["a kernel given as a number", { kernel: 42 as never, bios: "none" }, "invalid-config", /kernel.*got number/],
   ] as [string, MachineConfig, string, RegExp][])("%s", async (_label, config, code, message) => {
     const e = await rejection(config);
     expect(e.code).toBe(code);
