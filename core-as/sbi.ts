@@ -56,7 +56,9 @@ function serveInCore(): bool {
   if (eid == EXT_DBCN && fid == 0) { // write(num_bytes, base_lo, base_hi), from RAM only
     const n = getX(A0), base = getX(A1);
     if (getX(A2) != 0 || n > <u64>CONSOLE_SIZE || !inRam(base, n)) return false;
-    if (!consoleTake(ramHost(base), <u32>n, 0)) return false;
+    const from = ramHost(base);
+    if (n > 1) ramHost(base + n - 1); // the buffer (≤ 4 KiB) may run into a second page: bring it in too
+    if (!consoleTake(from, <u32>n, 0)) return false;
     setX(A0, SBI_SUCCESS);
     setX(A1, n);
     return true;

@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { asm } from "../support/asm.js";
 import { Hart, CODE, DATA, Reason } from "../support/hart.js";
+import { RAM_BASE } from "../../host-ts/core.js";
 import type { ReasonCode } from "../../host-ts/core.js";
 import { PRIV, X } from "../support/riscv.js";
 
@@ -45,6 +46,20 @@ describe("SBI calls served in the core", () => {
     expect(call({ [a7]: EXT_DBCN, [a6]: 0n, [a0]: 5n, [a1]: BigInt(DATA), [a2]: 0n })).toBe(Reason.Budget);
     expect([h.x(a0), h.x(a1)]).toEqual([0n, 5n]);
     expect(printed).toEqual([0x7a, ...text]);
+  });
+
+  it("DBCN write of a buffer that runs into a page not brought in yet reads that page's contents", () => {
+    // Page 0x20 has never been touched: its bytes are still in the page source (a snapshot's,
+    // or zero for a fresh machine). Reading it without bringing it in would print whatever
+    // the wasm memory holds there (zeros, or a previous machine's bytes in a recycled memory).
+    const page = 0x20;
+    const inSource = new Uint8Array(4096);
+    inSource.set(new TextEncoder().encode("WXYZ"));
+    h.core.setPageSource({ has: (p) => p === page, copy: (p, into) => into.set(inSource) });
+    const base = RAM_BASE + page * 4096 - 4;
+    [..."abcd"].forEach((c, i) => h.write8(base + i, c.charCodeAt(0)));
+    expect(call({ [a7]: EXT_DBCN, [a6]: 0n, [a0]: 8n, [a1]: BigInt(base), [a2]: 0n })).toBe(Reason.Budget);
+    expect(String.fromCharCode(...printed)).toBe("abcdWXYZ");
   });
 
   it("DBCN write from outside RAM, or with base_hi set, goes to the host", () => {
