@@ -3,6 +3,7 @@
 import { HartvmError } from "./errors.js";
 import { checkHarts, checkVirtioDevices, parseMemorySize } from "./limits.js";
 import { parseFleetCommand, type FleetCommand } from "./fleet/cli-args.js";
+import { flagsOf } from "./argv.js";
 
 /** A malformed command line (exit status 2). */
 export class UsageError extends HartvmError {
@@ -139,17 +140,7 @@ function parseGdb(text: string): { host: string; port: number } | undefined {
 /** Parses argv (without the program name). Throws UsageError with a one-line reason. */
 export function parseCommandLine(argv: readonly string[]): CliOptions {
   const o: CliOptions = { bios: "builtin", ramBytes: 256 * 2 ** 20, harts: 1, drives: [], shares: [], noReboot: false, virtioLegacy: false, jitStats: false, waitForDebugger: false, help: false, version: false, given: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) { inline = arg.slice(eq + 1); arg = arg.slice(0, eq); }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
+  for (const { flag: arg, inline, value } of flagsOf(argv, (flag) => new UsageError(`${flag} needs a value`))) {
     o.given.add(arg.replace(/^-+/, "--"));
     switch (arg) {
       case "--kernel": case "-kernel": o.kernel = value(); break;

@@ -3,6 +3,7 @@
 // platform/node-fleet-cli.ts runs them.
 import { HartvmError } from "../errors.js";
 import { checkHarts, parseMemorySize } from "../limits.js";
+import { flagsOf } from "../argv.js";
 
 export interface FleetCliCommon {
   workers?: number;
@@ -61,17 +62,7 @@ function positive(flag: string, text: string): number {
 /** Parses `hartvm fleet ...` or `hartvm worker ...` (argv after the subcommand). */
 export function parseFleetCommand(command: "fleet" | "worker", argv: readonly string[]): FleetCommand {
   const o: FleetCliCommon & { jobs?: string; redis?: string; progress: boolean; lockMs: number } = { queue: DEFAULT_QUEUE, progress: true, lockMs: DEFAULT_LOCK_MS };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) { inline = arg.slice(eq + 1); arg = arg.slice(0, eq); }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw usage(`${arg} needs a value`);
-      return v;
-    };
+  for (const { flag: arg, value } of flagsOf(argv, (flag) => usage(`${flag} needs a value`))) {
     switch (arg) {
       case "--jobs": o.jobs = value(); break;
       case "--workers": o.workers = whole("--workers", value(), 1, 256); break;
