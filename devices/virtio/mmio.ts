@@ -269,6 +269,18 @@ export class VirtioMmio implements Device {
     }
     if (size !== 4 || offset & 3) return;
     value >>>= 0;
+    switch (offset) { // the same in both layouts
+      case REG.QueueNotify:
+        this.processQueue(value & 0xffff);
+        return;
+      case REG.InterruptACK:
+        this.interruptStatus &= ~value;
+        this.updateIrq();
+        return;
+      case REG.Status:
+        this.writeStatus(value & 0xff);
+        return;
+    }
     if (this.legacy) {
       this.writeLegacy(offset, value);
       return;
@@ -315,16 +327,6 @@ export class VirtioMmio implements Device {
         } else {
           qs.ready = false;
         }
-        return;
-      case REG.QueueNotify:
-        this.processQueue(value & 0xffff);
-        return;
-      case REG.InterruptACK:
-        this.interruptStatus &= ~value;
-        this.updateIrq();
-        return;
-      case REG.Status:
-        this.writeStatus(value & 0xff);
         return;
       case REG.QueueDescLow:
         if (ringWritable) qs.descLo = value;
@@ -544,16 +546,6 @@ export class VirtioMmio implements Device {
         if (!lq) return;
         lq.pfn = value;
         this.placeLegacyQueue(i);
-        return;
-      case REG.QueueNotify:
-        this.processQueue(value & 0xffff);
-        return;
-      case REG.InterruptACK:
-        this.interruptStatus &= ~value;
-        this.updateIrq();
-        return;
-      case REG.Status:
-        this.writeStatus(value & 0xff);
         return;
     }
   }
