@@ -27,16 +27,8 @@ function offsetOf(v: bigint): number {
   return v > MAX_OFFSET ? Number.POSITIVE_INFINITY : Number(v);
 }
 
-const lopen: Handler = (s, { r, tag }) => {
-  const f = s.fids.get(r.u32());
-  const flags = r.u32();
-  if (f.file) throw new FsError(EINVAL, "fid already open");
-  if ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) {
-    if (f.qid.type & QTDIR) throw new FsError(EISDIR);
-    s.requireWritable();
-  }
-  if (s.openFiles >= s.maxOpenFiles) throw new FsError(EMFILE);
-  const file = s.backend.open(f.path, flags & OPEN_FLAGS);
+/** Makes `file` the fid's open file (closed again if it cannot even be stat'ed); its qid. */
+function holdOpen(s: P9Server, f: Fid, file: NonNullable<Fid["file"]>, flags: number) {
   let qid;
   try {
     qid = s.qidOf(file.stat());
@@ -48,6 +40,19 @@ const lopen: Handler = (s, { r, tag }) => {
   f.flags = flags;
   f.qid = qid;
   s.openFiles++;
+  return qid;
+}
+
+const lopen: Handler = (s, { r, tag }) => {
+  const f = s.fids.get(r.u32());
+  const flags = r.u32();
+  if (f.file) throw new FsError(EINVAL, "fid already open");
+  if ((flags & O_ACCMODE) !== O_RDONLY || flags & O_TRUNC) {
+    if (f.qid.type & QTDIR) throw new FsError(EISDIR);
+    s.requireWritable();
+  }
+  if (s.openFiles >= s.maxOpenFiles) throw new FsError(EMFILE);
+  const qid = holdOpen(s, f, s.backend.open(f.path, flags & OPEN_FLAGS), flags);
   return s.reply().qid(qid).u32(qid.type & QTDIR ? 0 : s.iounit()).finish(T.lopen + 1, tag);
 };
 
@@ -63,18 +68,8 @@ const lcreate: Handler = (s, { r, tag }) => {
   if (s.openFiles >= s.maxOpenFiles) throw new FsError(EMFILE);
   const path = s.childPath(f.path, name);
   const file = s.backend.create(f.path, name, flags & (OPEN_FLAGS | O_EXCL) & ~O_DIRECTORY, mode & 0o7777, { uid: f.uid, gid });
-  let qid;
-  try {
-    qid = s.qidOf(file.stat());
-  } catch (e) {
-    file.close();
-    throw e;
-  }
+  const qid = holdOpen(s, f, file, flags);
   f.path = path;
-  f.file = file;
-  f.flags = flags;
-  f.qid = qid;
-  s.openFiles++;
   return s.reply().qid(qid).u32(s.iounit()).finish(T.lcreate + 1, tag);
 };
 
