@@ -27,7 +27,8 @@ const L_SLOT = 34;
 const L_TLB = 35;
 const L_RETIRED = 36; // instructions an exit retires
 const L_CURRENT = 37; // the region block the dispatch loop runs next
-export const LOCALS: [number, ValType][] = [[34, I64], [4, I32]]; // 0..33 i64, 34..37 i32
+const L_REMAINING = 38; // the budget, kept here and written to the global around calls
+export const LOCALS: [number, ValType][] = [[34, I64], [5, I32]]; // 0..33 i64, 34..38 i32
 
 /**
  * The function body for a region (from decodeRegion, not empty). With `counts` (the
@@ -59,20 +60,36 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   const trapExit = (retired: number) => f.i32(retired).set(L_RETIRED).op(Op.br).u32(depth - 1);
   const open = (code: typeof Op.if | typeof Op.block | typeof Op.loop, result?: ValType) => { f.open(code, result); depth++; };
   const close = () => { f.end(); depth--; };
+  // Where each block's code can be reached by a plain `br`: a later block through its label
+  // (open until that block's code starts), a block that jumps to itself through a loop
+  // around its own code. Anything else goes round the dispatch loop (br_table).
+  const labelDepth: number[] = [];
+  const selfLoops = blocks.map((b) => jumpTargets(b.insns).includes(b.start));
+  const needsDispatch = blocks.some((b, k) => jumpTargets(b.insns).some((t) => (blockAt.get(t) ?? blocks.length) < k));
+  let dispatchDepth = 0;
+  let loopDepth = 0;
+  let current = 0; // the block being emitted
   /**
    * Control goes to region offset `target` after `retired` instructions of this block: on
-   * to that block through the dispatch loop while the budget covers a whole block and
-   * nothing wants attention, otherwise out. Offsets outside the region always leave.
+   * to that block while the budget covers a whole block, otherwise out. Offsets outside the
+   * region always leave. Attention needs no look here: only the core raises it, never
+   * while translated code runs, except inside a helper call, and every call that can
+   * raise it is followed by a check that leaves.
    */
   const jump = (target: number, retired: number) => {
     const k = blockAt.get(target);
     if (k === undefined) return exit(() => pcAt(target), retired);
-    f.gget(G_REMAINING).i32(retired).op(Op.i32_sub).gset(G_REMAINING);
-    f.gget(G_REMAINING).i32(core.maxInsns).op(Op.i32_lt_s).gget(G_ATTENTION).op(Op.i32_or);
+    f.get(L_REMAINING).i32(retired).op(Op.i32_sub).tee(L_REMAINING).i32(core.maxInsns).op(Op.i32_lt_s);
     open(Op.if);
     exit(() => pcAt(target), 0);
     close();
-    f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - 2); // the dispatch loop sits inside the outer block
+    if (k > current) f.op(Op.br).u32(depth - labelDepth[k]);
+    else if (k === current && selfLoops[k]) f.op(Op.br).u32(depth - loopDepth);
+    else f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - dispatchDepth);
+  };
+  /** Helpers see the budget in the global (as the interpreter keeps it) and may change it. */
+  const callHelper = (index: number) => {
+    f.get(L_REMAINING).gset(G_REMAINING).call(index).gget(G_REMAINING).set(L_REMAINING);
   };
   /**
    * A slow-path access may have touched a device that wants the run loop's attention (an
@@ -110,7 +127,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(load, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size).call(F_LOAD);
+    f.get(L_VA).i32(size); callHelper(F_LOAD);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     if (signed) f.op(SIGN_EXTEND[size]);
     close();
@@ -126,7 +143,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(store, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size); value(); f.call(F_STORE);
+    f.get(L_VA).i32(size); value(); callHelper(F_STORE);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     close();
   };
@@ -134,10 +151,11 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   const interpret = (i: Insn, index: number) => {
     if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
     pcAt(i.off); f.gset(G_PC);
-    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw).call(F_EXECUTE);
+    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw); callHelper(F_EXECUTE);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     // x0's slot needs no care: jitExecute clears it before each instruction.
     if (FP_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
+    stopIfAttention(i, index);
   };
 
   // Prologue.
@@ -145,23 +163,38 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   f.gget(G_PC).set(L_BASE);
   if (hasMemory) f.gget(G_DATA_TLB).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
+  f.gget(G_REMAINING).set(L_REMAINING);
   f.i32(0).set(L_RETIRED);
-  f.i32(0).set(L_CURRENT);
   open(Op.block); // leaving: the epilogue follows it
-  open(Op.loop); // dispatch: L_CURRENT says which block runs next
-  for (let k = blocks.length - 1; k >= 0; k--) open(Op.block);
-  f.get(L_CURRENT).op(Op.br_table).u32(blocks.length);
-  for (let k = 0; k < blocks.length; k++) f.u32(k);
-  f.u32(0);
-  blocks.forEach((block) => {
+  if (needsDispatch) {
+    f.i32(0).set(L_CURRENT);
+    open(Op.loop); // dispatch: L_CURRENT says which block runs next
+    dispatchDepth = depth;
+  }
+  for (let k = blocks.length - 1; k >= 0; k--) {
+    open(Op.block);
+    labelDepth[k] = depth;
+  }
+  if (needsDispatch) {
+    f.get(L_CURRENT).op(Op.br_table).u32(blocks.length);
+    for (let k = 0; k < blocks.length; k++) f.u32(k);
+    f.u32(0);
+  }
+  blocks.forEach((block, k) => {
     close(); // the code of `block` follows its label's end
+    current = k;
+    if (selfLoops[k]) {
+      open(Op.loop);
+      loopDepth = depth;
+    }
     emitBlockBody(block.insns);
+    if (selfLoops[k]) close();
   });
-  close(); // dispatch loop
+  if (needsDispatch) close(); // dispatch loop
   close(); // outer block: the epilogue
   for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
   f.get(L_NEXT).gset(G_PC);
-  f.gget(G_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
+  f.get(L_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
   return f;
 
   function emitBlockBody(insns: Insn[]): void {
@@ -246,4 +279,16 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     });
     if (!ended) jump(end, n);
   }
+}
+
+/**
+ * The region offsets a block's code may jump to, as emitBlockBody calls jump(): branch and
+ * jal targets, and where it falls through unless it ends in a jump.
+ */
+function jumpTargets(insns: Insn[]): number[] {
+  const targets: number[] = [];
+  for (const i of insns) if (i.name in BRANCHES || i.name === "jal") targets.push(i.off + i.imm);
+  const last = insns[insns.length - 1];
+  if (last.name !== "jal" && last.name !== "jalr") targets.push(last.off + last.len);
+  return targets;
 }
