@@ -7,7 +7,7 @@ import {
 } from "./layout";
 import {
   pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
-  hartCount, setInsnBits,
+  hartCount,
 } from "./state";
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
@@ -127,7 +127,6 @@ function runHart(budget: i32): void {
     const info = load<u32>(entry + 4);
     const next = pc + <u64>(info >> 8);
     setNpc(next);
-    setInsnBits(key);
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();

@@ -2,7 +2,6 @@
 // before calling them, so a fault records the right epc, and reads `trapped` after) and
 // the instructions they hand back to the interpreter's semantics.
 import { loadSlow, storeSlow } from "./mmu";
-import { setInsnBits } from "./state";
 import { XREG } from "./layout";
 import { execute } from "./gen/dispatch";
 
@@ -10,7 +9,7 @@ export function jitLoad(va: u64, size: u32): u64 { return loadSlow(va, <u64>size
 export function jitStore(va: u64, size: u32, v: u64): void { storeSlow(va, <u64>size, v); }
 
 /**
- * Runs one instruction the translator leaves to the interpreter's semantics (F and D),
+ * Runs one instruction the translator leaves to the interpreter's semantics (F, D, A, Zicsr),
  * decoded at translation time: op id, 32-bit form, immediate, bits as fetched. The block
  * has stored the x register it reads and reloads the one it writes.
  */
@@ -19,6 +18,5 @@ export function jitExecute(op: u32, word: u32, imm: i32, raw: u32): void {
   // name x0 as its destination wrote there (an interpreted `ret`, an AMO): clear it first,
   // as the run loop does before each instruction it runs.
   store<u64>(XREG, 0);
-  setInsnBits(raw);
   execute(op, word, <i64>imm, raw);
 }

@@ -3,7 +3,7 @@
 // and plain jumps without leaving the entry's page; a block is straight-line code up to a
 // jump, an instruction the translator refuses, the page end or maxInsns instructions.
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
-import { BRANCHES, ENDS_BLOCK, FP_MEMORY, FP_READS_X, FP_WRITES_X, STORES, LOADS, ALU_RI, isFp, translatable } from "./rules.js";
+import { BRANCHES, ENDS_BLOCK, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, STORES, LOADS, ALU_RI, runsInHelper, translatable } from "./rules.js";
 
 /** What the translator needs from the core (decoder exports and layout). */
 export interface TranslatorCore {
@@ -110,10 +110,10 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0, reads?
     const op = core.decodeOp(word);
     if (op === 0) break;
     const { name, format, ext } = ENCODINGS[op - 1];
-    const fp = isFp(format, ext);
-    if (!fp && !translatable(name)) break;
+    const helper = runsInHelper(format, ext);
+    if (!helper && !translatable(name)) break;
     out.push({
-      off: at - entry, len, name: fp && !(name in FP_MEMORY) ? "fp" : name, op, format, word, raw: len === 2 ? lo : word,
+      off: at - entry, len, name: helper && !(name in FP_MEMORY) ? "helper" : name, op, format, word, raw: len === 2 ? lo : word,
       rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
     });
     at += len;
@@ -151,9 +151,9 @@ export function registerUse(insns: Insn[]): { used: number[]; written: number[] 
       if (i.rs1 !== 0) used.add(i.rs1);
       continue;
     }
-    if (i.name === "fp") {
-      if (FP_READS_X.has(i.format) && i.rs1 !== 0) used.add(i.rs1);
-      if (FP_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
+    if (i.name === "helper") {
+      for (const field of HELPER_READS_X[i.format] ?? []) if (i[field] !== 0) used.add(i[field]);
+      if (HELPER_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
       continue;
     }
     const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :

@@ -8,11 +8,15 @@ import { Op } from "./wasm-emitter.js";
 export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
 
 /**
- * F and D run through the interpreter's own semantics (jitExecute): the block only has to
- * know which x register an instruction reads or writes, which its format says.
+ * F, D, A and Zicsr run through the interpreter's semantics (jitExecute): the block only
+ * has to know which x registers an instruction reads or writes, which its format says.
+ * A CSR write that changes what translated code relies on (satp, mstatus, ...) raises
+ * attention, after which the block leaves.
  */
-export const FP_READS_X = new Set(["F_I", "F_S", "FX", "FXN"]); // rs1
-export const FP_WRITES_X = new Set(["XF", "XFF", "FXF"]); // rd
+export const HELPER_READS_X: Record<string, ("rs1" | "rs2")[]> = {
+  F_I: ["rs1"], F_S: ["rs1"], FX: ["rs1"], FXN: ["rs1"], CSR: ["rs1"], LR: ["rs1"], AMO: ["rs1", "rs2"],
+};
+export const HELPER_WRITES_X = new Set(["XF", "XFF", "FXF", "CSR", "CSRI", "LR", "AMO"]); // rd
 export const FP_ONLY = new Set(["FR", "FR1", "FRN", "R4"]);
 /**
  * FP loads and stores are translated inline (they are most of an FP loop's instructions):
@@ -54,9 +58,10 @@ export const SHIFT_W: Record<string, number> = {
 };
 export const ENDS_BLOCK = new Set(["jal", "jalr"]);
 
-/** F/D instructions the translator hands to the interpreter's semantics (or inlines: FP_MEMORY). */
-export const isFp = (format: string, ext: string) =>
-  (ext === "F" || ext === "D") && (FP_READS_X.has(format) || FP_WRITES_X.has(format) || FP_ONLY.has(format));
+/** Instructions the translator hands to the interpreter's semantics (FP loads and stores it inlines: FP_MEMORY). */
+export const runsInHelper = (format: string, ext: string) =>
+  ((ext === "F" || ext === "D") && (format in HELPER_READS_X || HELPER_WRITES_X.has(format) || FP_ONLY.has(format))) ||
+  ext === "A" || ext === "Zicsr";
 
 /** Integer instructions the translator emits code for. */
 export function translatable(name: string): boolean {

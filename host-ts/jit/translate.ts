@@ -8,7 +8,7 @@
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
 import {
-  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, FP_READS_X, FP_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
+  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
   SIGN_EXTEND, STORES,
 } from "./rules.js";
 
@@ -87,9 +87,16 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     else if (k === current && selfLoops[k]) f.op(Op.br).u32(depth - loopDepth);
     else f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - dispatchDepth);
   };
-  /** Helpers see the budget in the global (as the interpreter keeps it) and may change it. */
-  const callHelper = (index: number) => {
-    f.get(L_REMAINING).gset(G_REMAINING).call(index).gget(G_REMAINING).set(L_REMAINING);
+  /**
+   * Calls core function `fn` for the block's instruction `index`. It sees the budget in the
+   * global as the interpreter would keep it there (counters read it) and may change it.
+   */
+  const callHelper = (fn: number, index: number) => {
+    f.get(L_REMAINING);
+    if (index !== 0) f.i32(index).op(Op.i32_sub);
+    f.gset(G_REMAINING).call(fn).gget(G_REMAINING);
+    if (index !== 0) f.i32(index).op(Op.i32_add);
+    f.set(L_REMAINING);
   };
   /**
    * A slow-path access may have touched a device that wants the run loop's attention (an
@@ -127,7 +134,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(load, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size); callHelper(F_LOAD);
+    f.get(L_VA).i32(size); callHelper(F_LOAD, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     if (signed) f.op(SIGN_EXTEND[size]);
     close();
@@ -143,18 +150,25 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(store, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size); value(); callHelper(F_STORE);
+    f.get(L_VA).i32(size); value(); callHelper(F_STORE, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     close();
   };
-  /** Runs the instruction through the interpreter's semantics (jitExecute). */
+  /**
+   * Runs the instruction through the interpreter's semantics (jitExecute): the x registers
+   * it reads go to their slots first, the one it writes comes back after. It leaves when
+   * the instruction raised attention (a CSR write that changes translation or interrupts).
+   */
   const interpret = (i: Insn, index: number) => {
-    if (FP_READS_X.has(i.format) && i.rs1 !== 0) f.i32(0).get(i.rs1).mem(Op.i64_store, 3, core.xreg + 8 * i.rs1);
+    for (const field of HELPER_READS_X[i.format] ?? []) {
+      const r = i[field];
+      if (r !== 0) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
+    }
     pcAt(i.off); f.gset(G_PC);
-    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw); callHelper(F_EXECUTE);
+    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw); callHelper(F_EXECUTE, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     // x0's slot needs no care: jitExecute clears it before each instruction.
-    if (FP_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
+    if (HELPER_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
     stopIfAttention(i, index);
   };
 
@@ -228,7 +242,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         if (i.rd !== 0) f.i64(i.imm).set(i.rd);
       } else if (name === "auipc") {
         if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
-      } else if (name === "fp") {
+      } else if (name === "helper") {
         interpret(i, index);
       } else if (name in FP_MEMORY) {
         const [size, box] = FP_MEMORY[name];

@@ -7,7 +7,7 @@
 // compiled code: the tier's coverage counters say how often it did.
 import { describe, it, expect, beforeAll } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
-import { translatable, isFp } from "../../host-ts/jit/rules.js";
+import { translatable, runsInHelper } from "../../host-ts/jit/rules.js";
 import { Twin } from "./twin.js";
 import {
   variantsFor, type OpCase, type Variant, RAM_SIZE, MTVEC, STVEC, PT_ROOT, PT_L1, PT_L0, CODE, CODE_END, DATA,
@@ -15,7 +15,7 @@ import {
 } from "./op-cases.js";
 
 /** Every kind the translator accepts: 32-bit encodings, and compressed ones by their expansion. */
-const accepted32 = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || isFp(e.format, e.ext)));
+const accepted32 = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || runsInHelper(e.format, e.ext)));
 const acceptedNames = new Set(accepted32.map((e) => e.name));
 
 const MSTATUS_MIE = 1n << 3n;
