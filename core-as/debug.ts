@@ -169,7 +169,7 @@ function executeOne(): void {
 export function debugSetBreakpoints(count: u32): u32 {
   debugBreakpoints = count < DEBUG_BREAKPOINTS_MAX ? count : DEBUG_BREAKPOINTS_MAX;
   // Pages that now hold a breakpoint must leave every instruction TLB.
-  flushAllTlbs(MAX_HARTS);
+  flushAllTlbs(hartCount);
   return debugBreakpoints;
 }
 

@@ -99,7 +99,7 @@ export function enableBuiltinSbi(on: u32): void { setSbiEnabled(on != 0); }
 export function sbiConsoleInCore(on: u32): void { setSbiConsoleInCore(on != 0); }
 
 /** TLBs must be dropped after the host edits translation state in a hart slot. */
-export function flushTlbs(): void { flushAllTlbs(MAX_HARTS); }
+export function flushTlbs(): void { flushAllTlbs(hartCount); }
 
 /** Instruction bits at hart h's pc, without side effects; 0xffffffff when unreadable. */
 export function peekInstructionAt(h: u32): u32 {

@@ -72,9 +72,12 @@ export const SHARED_END: u32 = SH_CONSOLE + CONSOLE_SIZE;
 /**
  * Per-hart TLBs: one set per translation context (U, S, M, and S with SUM set), so privilege
  * changes select a set instead of flushing. A set holds tags then host addends, for read,
- * write and execute.
+ * write and execute. 2048 entries map 8 MiB per kind and context (a guest streaming over
+ * a few MiB would otherwise walk its page tables on every page, as QEMU's resizable TLB
+ * does not). After the sets comes the fill log: the slots filled since the last flush,
+ * so a flush (every satp write, every sfence.vma) rewrites those instead of all the sets.
  */
-export const TLB_ENTRIES: u32 = 256;
+export const TLB_ENTRIES: u32 = 2048;
 export const TLB_BASE: u32 = 0x2_0000;
 export const TLB_TAGS_R: u32 = 0;
 export const TLB_TAGS_W: u32 = TLB_ENTRIES * 8;
@@ -82,7 +85,9 @@ export const TLB_TAGS_X: u32 = TLB_ENTRIES * 16;
 export const TLB_ADDEND: u32 = TLB_ENTRIES * 24; // addends follow the tags in the same order
 export const TLB_SET_SIZE: u32 = TLB_ENTRIES * 48;
 export const TLB_SETS: u32 = 4; // TLB_SET_U, TLB_SET_S, TLB_SET_M, TLB_SET_S_SUM
-export const TLB_PER_HART: u32 = TLB_SET_SIZE * TLB_SETS;
+export const TLB_LOG: u32 = TLB_SET_SIZE * TLB_SETS; // u32 count, then up to TLB_LOG_MAX slot addresses
+export const TLB_LOG_MAX: u32 = 1023;
+export const TLB_PER_HART: u32 = TLB_LOG + (TLB_LOG_MAX + 1) * 4;
 
 /**
  * Decoded-instruction cache: an entry per halfword of the instruction's host address, or

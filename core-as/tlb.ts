@@ -3,7 +3,7 @@
 // compare: a misaligned address never matches and takes the slow path.
 import {
   TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
-  TLB_ENTRIES, S_MSTATUS,
+  TLB_ENTRIES, TLB_LOG, TLB_LOG_MAX, S_MSTATUS,
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
 import { MS_MPRV, MS_SUM } from "./trap";
@@ -47,12 +47,25 @@ export function selectTlbs(): void {
   return p == PRIV_M ? SET_M : p == PRIV_U ? SET_U : sum ? SET_S_SUM : SET_S;
 }
 
-/** Drops every translation of the running hart (satp, sfence.vma, PMP, MXR changes). */
+/**
+ * Drops every translation of the running hart (satp, sfence.vma, PMP, MXR changes): the
+ * tags the fill log names, or every tag when more were filled than it holds.
+ */
 export function flushTlb(): void {
-  for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(hartTlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
+  const log = hartTlbs + TLB_LOG;
+  const n = load<u32>(log);
+  if (n > TLB_LOG_MAX) {
+    for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(hartTlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
+  } else {
+    for (let i: u32 = 0; i < n; i++) store<u64>(load<u32>(log + 4 + (i << 2)), <u64>-1);
+  }
+  store<u32>(log, 0);
 }
 
-export function flushAllTlbs(harts: u32): void { dropTags(harts, 0, TLB_ADDEND); }
+export function flushAllTlbs(harts: u32): void {
+  dropTags(harts, 0, TLB_ADDEND);
+  for (let h: u32 = 0; h < harts; h++) store<u32>(TLB_BASE + h * TLB_PER_HART + TLB_LOG, 0);
+}
 
 /** Drops the write translations of every hart (a page now holds compiled code, jit.ts). */
 export function flushWriteTlbs(harts: u32): void { dropTags(harts, TLB_TAGS_W, TLB_ENTRIES * 8); }
@@ -87,4 +100,8 @@ export function tlbFill(kind: u32, va: u64, host: u32): void {
   const page = va & ~(<u64>0xfff);
   store<u64>(slot, page);
   store<u64>(slot + TLB_ADDEND, (<u64>(host & ~0xfff)) - page);
+  const log = hartTlbs + TLB_LOG;
+  const n = load<u32>(log);
+  if (n < TLB_LOG_MAX) store<u32>(log + 4 + (n << 2), slot);
+  if (n <= TLB_LOG_MAX) store<u32>(log, n + 1); // past the end: the next flush clears everything
 }
