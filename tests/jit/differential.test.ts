@@ -8,10 +8,11 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { translatable, runsInHelper } from "../../host-ts/jit/rules.js";
+import type { LayoutName } from "../../host-ts/core.js";
 import { Twin } from "./twin.js";
 import {
   variantsFor, type OpCase, type Variant, RAM_SIZE, MTVEC, STVEC, PT_ROOT, PT_L1, PT_L0, CODE, CODE_END, DATA,
-  DATA_SIZE, LAST_PAGE, VA_DATA, LOOP, FALL, TAKEN, END_SPINS, TRAP_SPINS, ITERATIONS, DEFAULT_MSTATUS, VECTOR_LOOP,
+  DATA_SIZE, LAST_PAGE, VA_DATA, VA_USER, VA_XONLY, LOOP, FALL, TAKEN, END_SPINS, TRAP_SPINS, ITERATIONS, DEFAULT_MSTATUS, VECTOR_LOOP,
 } from "./op-cases.js";
 
 /** Every kind the translator accepts: 32-bit encodings, and compressed ones by their expansion. */
@@ -21,7 +22,7 @@ const acceptedNames = new Set(accepted32.map((e) => e.name));
 const MSTATUS_MIE = 1n << 3n;
 const MIE_MEIE = 1n << 11n;
 const BUDGET = 200; // a compiled region is entered only with 128 instructions of budget left
-const PTE = { V: 1n, R: 2n, W: 4n, X: 8n, A: 64n, D: 128n };
+const PTE = { V: 1n, R: 2n, W: 4n, X: 8n, U: 16n, A: 64n, D: 128n };
 const pte = (pa: number, flags: bigint) => (BigInt(pa >>> 12) << 10n) | flags | PTE.V;
 
 let twin: Twin;
@@ -50,6 +51,9 @@ function writeTables(): void {
   twin.write64(PT_L0 + 0, pte(DATA, PTE.R | PTE.W | PTE.A | PTE.D));
   twin.write64(PT_L0 + 8, pte(DATA + 0x1000, PTE.R | PTE.A)); // read-only
   twin.write64(PT_L0 + 16, pte(DATA + 0x2000, PTE.R | PTE.W)); // A and D clear
+  // The fourth data page twice more: as a user page (SUM decides) and execute-only (MXR decides).
+  twin.write64(PT_L0 + 8 * ((VA_USER - VA_DATA) >>> 12), pte(DATA + 0x3000, PTE.R | PTE.W | PTE.U | PTE.A | PTE.D));
+  twin.write64(PT_L0 + 8 * ((VA_XONLY - VA_DATA) >>> 12), pte(DATA + 0x3000, PTE.X | PTE.A));
 }
 
 function restoreMemory(): void {
@@ -94,6 +98,7 @@ function runCase(entry: number, c: OpCase, memory: boolean): string[] {
   put(L.S_FCSR, c.fcsr ?? 0n);
   put(L.S_PC, BigInt(entry));
   put(L.S_PRIV, c.priv === "S" ? 1n : 3n);
+  for (const [name, v] of Object.entries(c.slots ?? {})) put(L[name as LayoutName], v);
   if (memory) restoreMemory();
   twin.resetDevices();
   twin.loadSlot(image);
@@ -106,7 +111,8 @@ function describeCase(c: OpCase): string {
   const fmt = (o: Record<number, bigint> | undefined, p: string) =>
     Object.entries(o ?? {}).map(([r, v]) => `${p}${r}=0x${v.toString(16)}`).join(" ");
   return [c.priv ?? "M", fmt(c.x, "x"), fmt(c.xFromEntry, "x(entry)+"), fmt(c.f, "f"),
-    c.mstatus !== undefined ? `mstatus=0x${c.mstatus.toString(16)}` : "", c.irq ? "interrupts on" : "", c.fcsr !== undefined ? `fcsr=0x${c.fcsr.toString(16)}` : ""]
+    c.mstatus !== undefined ? `mstatus=0x${c.mstatus.toString(16)}` : "", c.irq ? "interrupts on" : "", c.fcsr !== undefined ? `fcsr=0x${c.fcsr.toString(16)}` : "",
+    ...Object.entries(c.slots ?? {}).map(([name, v]) => `${name}=0x${v.toString(16)}`)]
     .filter((s) => s).join(" ");
 }
 

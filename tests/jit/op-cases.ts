@@ -5,6 +5,7 @@
 // in compiled code from the second time on (or from the first, once the variant's code
 // has been compiled by an earlier case).
 import { asm, halves, encoding } from "../support/asm.js";
+import type { LayoutName } from "../../host-ts/core.js";
 import { MMIO_BASE, MMIO_SIZE, MMIO_IRQ_READ, RAM_BASE } from "./twin.js";
 
 export const RAM_SIZE = 4 << 20;
@@ -24,9 +25,12 @@ export const DATA_SIZE = 0x4000;
 export const LAST_PAGE = RAM_END - 0x1000;
 /**
  * The S-mode data window: page 0 read-write, page 1 read-only, page 2 read-write with A
- * and D clear (the hart sets them), page 3 not mapped.
+ * and D clear (the hart sets them), page 3 not mapped; pages 4 and 5 map the fourth data
+ * page as a user page (VA_USER) and execute-only (VA_XONLY).
  */
 export const VA_DATA = 0x4000_0000;
+export const VA_USER = VA_DATA + 0x4000;
+export const VA_XONLY = VA_DATA + 0x5000;
 
 /**
  * Registers the loop itself uses: instructions under test never name them. Every case ends
@@ -55,6 +59,8 @@ export interface OpCase {
   priv?: Priv;
   /** M-mode external interrupts enabled (mie.MEIE, mstatus.MIE): an MMIO access can raise one. */
   irq?: boolean;
+  /** Hart slots set last (mip, mie, mideleg, mcounteren, ...). */
+  slots?: Partial<Record<LayoutName, bigint>>;
 }
 export interface Variant {
   label: string;
