@@ -396,6 +396,116 @@ function fpOp(name: string): Variant[] {
   return out;
 }
 
+// --- A: AMOs, LR and SC, through the interpreter's semantics ---
+
+/** Load/store targets, and the S-mode pages those reach only across a page: read-only, user, execute-only. */
+function atomicTargets(size: number, isStore: boolean): Target[] {
+  const out = targets(size, isStore);
+  for (const addr of [VA_DATA + 0x1100, VA_USER + 0x100, VA_XONLY + 0x100]) out.push({ addr: BigInt(addr), priv: "S" });
+  return out;
+}
+
+/** Cases with register `reg` at each target; with `primer`, TLB_PAGE holds the target's page. */
+function atCases(ts: Target[], reg: number, extra: OpCase = {}, primer = false): OpCase[] {
+  return ts.map((t) => {
+    const x: Record<number, bigint> = { ...extra.x, [reg]: t.addr };
+    if (primer) x[TLB_PAGE] = t.addr & ~0xfffn;
+    return { ...extra, x, priv: t.priv, irq: t.irq };
+  });
+}
+
+/** An aligned word of the data page, physical (M) and through the window (S, and its A/D-clear page). */
+const DATA_WORD = BigInt(DATA + 0x100);
+const HOMES: Target[] = [
+  { addr: DATA_WORD, priv: "M" }, { addr: BigInt(VA_DATA + 0x100), priv: "S" }, { addr: BigInt(VA_DATA + 0x2100), priv: "S" },
+];
+
+const mv = (rd: number, rs1: number) => asm("addi", { rd, rs1, imm: 0 });
+/** An instruction before the one under test, so a fault there is not at the block's entry. */
+const step = asm("addi", { rd: 12, rs1: 12, imm: 1 });
+
+function amos(name: string): Variant[] {
+  const size = name.endsWith(".d") ? 8 : 4;
+  const store = size === 8 ? "sd" : "sw";
+  const amo = (rd: number, rs1: number, rs2: number, bits: { aq?: number; rl?: number } = {}) => asm(name, { rd, rs1, rs2, ...bits });
+  const v = (label: string, insns: number[], cases: OpCase[]): Variant => ({ label, code: loop(insns), entry: 0, cases, memory: true });
+  const some = X_EDGE.filter((_, i) => i % 3 === 0);
+  return [
+    // The memory operand stored just before (inline), so both operands sit at their edges:
+    // .w results sign-extend into rd, min/max compare signed or not. rs2 = ~x9 is computed
+    // in the block, so the block must store it before the call.
+    v("memory value stored first", [asm(store, { rs1: 6, rs2: 8, imm: 0 }), asm("xori", { rd: 7, rs1: 9, imm: -1 }), amo(5, 6, 7), asm("xor", { rd: 10, rs1: 5, rs2: 7 })], [
+      ...pairs(X_EDGE, X_EDGE).map(([m, b]) => ({ x: { 6: DATA_WORD, 8: m, 9: u64(~b) } })),
+      ...somePairs(X_EDGE, 14).map(([m, b]) => ({ x: { 6: BigInt(VA_DATA + 0x100), 8: m, 9: u64(~b) }, priv: "S" as Priv })),
+    ]),
+    // Misaligned (store/AMO misaligned), outside RAM or on MMIO (access fault), page faults.
+    v("each address", [step, amo(5, 6, 7), asm("add", { rd: 10, rs1: 5, rs2: 5 })], atCases(atomicTargets(size, true), 6, { x: { 7: STORE_VALUE } })),
+    v("TLB primed", [primeStore, amo(5, 6, 7)], atCases(atomicTargets(size, true), 6, { x: { 7: STORE_VALUE } }, true)),
+    // rs1 written by the block just before (its slot must be stored), then overwritten by rd.
+    v("rd = rs1, set just before", [mv(6, 9), amo(6, 6, 7), asm("add", { rd: 10, rs1: 6, rs2: 6 })],
+      HOMES.flatMap((t) => some.map((b) => ({ x: { 9: t.addr, 7: b }, priv: t.priv })))),
+    v("rd = rs2", [amo(7, 6, 7)], HOMES.flatMap((t) => some.map((b) => ({ x: { 6: t.addr, 7: b }, priv: t.priv })))),
+    v("rs1 = rs2", [amo(5, 6, 6)], atCases(HOMES, 6)),
+    // x0 as destination (its slot takes another word's old value), then as a source the
+    // helper reads from its slot.
+    v("rd = x0, then rs2 = x0", [amo(0, 8, 7), amo(10, 6, 0), asm("or", { rd: 11, rs1: 10, rs2: 0 })],
+      HOMES.map((t) => ({ x: { 6: t.addr, 8: t.addr + 0x40n, 7: X_EDGE[13] }, priv: t.priv }))),
+    v("aq and rl", [amo(5, 6, 7, { aq: 1, rl: 1 })], atCases(HOMES, 6, { x: { 7: X_EDGE[5] } })),
+  ];
+}
+
+/** The same set for lr.w/sc.w (lr.d/sc.d): reservations made, kept, lost and used. */
+function reservations(name: string): Variant[] {
+  const size = name.endsWith(".d") ? 8 : 4;
+  const w = size === 8 ? "d" : "w";
+  const lr = (rd: number, rs1: number, bits: { aq?: number; rl?: number } = {}, width = w) => asm(`lr.${width}`, { rd, rs1, ...bits });
+  const sc = (rd: number, rs1: number, rs2: number, bits: { aq?: number; rl?: number } = {}, width = w) => asm(`sc.${width}`, { rd, rs1, rs2, ...bits });
+  const v = (label: string, insns: number[], cases: OpCase[]): Variant => ({ label, code: loop(insns), entry: 0, cases, memory: true });
+  const homes = atCases(HOMES, 6, { x: { 7: STORE_VALUE } });
+  const s = (x: Record<number, bigint>, priv: Priv = "S"): OpCase => ({ x: { 7: STORE_VALUE, ...x }, priv });
+  return [
+    // Success (rd = 0, memory written), at every address: misaligned LR (load misaligned)
+    // or SC (store/AMO misaligned), faults, a read-only page (LR reads, SC faults).
+    v("lr, then sc to the same address", [step, lr(5, 6), asm("addi", { rd: 7, rs1: 5, imm: 1 }), sc(10, 6, 7), asm("add", { rd: 11, rs1: 10, rs2: 5 })],
+      atCases(atomicTargets(size, false), 6)),
+    // Failure (rd = 1, memory unchanged), or the fault an SC raises anyway.
+    v("sc without a reservation", [step, sc(10, 6, 7), asm("add", { rd: 11, rs1: 10, rs2: 10 })], atCases(atomicTargets(size, true), 6, { x: { 7: STORE_VALUE } })),
+    v("TLB primed", [primeLoad, lr(5, 6), sc(10, 6, 7)], atCases(atomicTargets(size, false), 6, { x: { 7: STORE_VALUE } }, true)),
+    v("lr, then sc to another address", [lr(5, 6), sc(10, 8, 7)], [
+      { x: { 6: DATA_WORD, 8: DATA_WORD + 8n, 7: STORE_VALUE } },
+      { x: { 6: DATA_WORD, 8: DATA_WORD + 0x1000n, 7: STORE_VALUE } },
+      s({ 6: BigInt(VA_DATA + 0x100), 8: BigInt(VA_DATA + 0x108) }),
+      s({ 6: BigInt(VA_DATA + 0x100), 8: BigInt(VA_DATA + 0x2100) }),
+      s({ 6: BigInt(VA_DATA + 0x1100), 8: BigInt(VA_DATA + 0x100) }),
+      s({ 6: BigInt(VA_DATA + 0x100), 8: DATA_WORD }), // the same physical word: success
+      s({ 6: DATA_WORD, 8: BigInt(VA_DATA + 0x1100) }), // read-only: the SC faults
+    ]),
+    v("lr, sc, sc again", [lr(5, 6), sc(10, 6, 7), sc(11, 6, 8)], atCases(HOMES, 6, { x: { 7: STORE_VALUE, 8: X_EDGE[8] } })),
+    // The reservation outlives the block: lr and sc on either side of a taken branch.
+    v("lr and sc in different blocks", [lr(5, 6), asm("beq", { rs1: 0, rs2: 0, imm: 8 }), asm("addi", { rd: FALL, rs1: FALL, imm: 1 }), sc(10, 6, 7)],
+      homes),
+    // A plain (inline) store between keeps the reservation (one hart: nothing else writes).
+    v("lr, store, sc", [lr(5, 6), asm(size === 8 ? "sd" : "sw", { rs1: 6, rs2: 8, imm: 0 }), sc(10, 6, 7)], atCases(HOMES, 6, { x: { 7: STORE_VALUE, 8: X_EDGE[5] } })),
+    // Memory at its edges: lr.w sign-extends into rd.
+    v("value stored first", [asm(size === 8 ? "sd" : "sw", { rs1: 6, rs2: 8, imm: 0 }), lr(5, 6), sc(10, 6, 5), asm("xor", { rd: 11, rs1: 5, rs2: 10 })], [
+      ...X_EDGE.map((m) => ({ x: { 6: DATA_WORD, 8: m } })),
+      ...X_EDGE.filter((_, i) => i % 2 === 0).map((m) => s({ 6: BigInt(VA_DATA + 0x100), 8: m })),
+    ]),
+    v("lr rd = x0", [lr(0, 6), sc(10, 6, 7)], homes),
+    v("lr rd = rs1, set just before", [mv(6, 9), lr(6, 6), sc(10, 9, 7)], atCases(HOMES, 9, { x: { 7: STORE_VALUE } })),
+    v("sc rd = rs2", [lr(5, 6), sc(7, 6, 7)], homes),
+    v("sc rd = rs1, set just before", [mv(6, 9), lr(5, 6), sc(6, 6, 7)], atCases(HOMES, 9, { x: { 7: STORE_VALUE } })),
+    // x0 as the destination of a failing SC (its slot takes 1), then as a source the helper
+    // reads from its slot; and of a succeeding one.
+    v("sc rd = x0, then rs2 = x0", [sc(0, 6, 7), lr(10, 6), sc(11, 6, 0)], homes),
+    v("lr, sc rd = x0", [lr(5, 6), sc(0, 6, 7), asm("add", { rd: 11, rs1: 5, rs2: 0 })], homes),
+    v("aq and rl", [lr(5, 6, { aq: 1, rl: 1 }), sc(10, 6, 7, { aq: 1, rl: 1 })], homes),
+    // The reservation is an address: a word LR and a doubleword SC (and the other way round).
+    v("lr.w, then sc.d", [lr(5, 6, {}, "w"), sc(10, 6, 7, {}, "d")], homes),
+    v("lr.d, then sc.w", [lr(5, 6, {}, "d"), sc(10, 6, 7, {}, "w")], homes),
+  ];
+}
+
 // --- compressed forms (the translator sees their expansion; the link and next pc are 2 bytes on) ---
 
 function compressed(name: string): Variant[] {
@@ -445,5 +555,6 @@ export function variantsFor(name: string): Variant[] {
   if (f === "R") return registerRegister(name);
   if (f === "I" || f === "SH6" || f === "SH5") return registerImmediate(name);
   if (f === "B") return branches(name);
+  if (e.ext === "A") return f === "LR" || name.startsWith("sc.") ? reservations(name) : amos(name);
   throw new Error(`op-cases: nothing for ${name}`);
 }
