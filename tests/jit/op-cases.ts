@@ -506,6 +506,168 @@ function reservations(name: string): Variant[] {
   ];
 }
 
+// --- Zicsr, through the interpreter's semantics ---
+
+const CSR = {
+  fflags: 0x001, frm: 0x002, fcsr: 0x003, sstatus: 0x100, sie: 0x104, sscratch: 0x140, sip: 0x144, satp: 0x180,
+  mstatus: 0x300, mideleg: 0x303, mie: 0x304, mcountinhibit: 0x320, mscratch: 0x340, mip: 0x344,
+  mcycle: 0xb00, minstret: 0xb02, cycle: 0xc00, instret: 0xc02, mhartid: 0xf14,
+} as const;
+type CsrName = keyof typeof CSR;
+/** A scenario's source operand for each CSR instruction that can play it. */
+type Sources = Partial<Record<"w" | "s" | "c" | "wi" | "si" | "ci", bigint>>;
+const MS = { SIE: 1n << 1n, MIE: 1n << 3n, MPP_S: 1n << 11n, MPRV: 1n << 17n, SUM: 1n << 18n, MXR: 1n << 19n };
+const SSI = 1n << 1n; // supervisor software interrupt: mip.SSIP is writable from M (and S, delegated)
+
+/**
+ * Straight code around CSR instructions, so they run in the middle of a block: before them
+ * ALU work and the write of x6, the register forms' source (x6 = ~x9: the block must store
+ * it before the call); after them ALU work reading x5, their destination (it must come back).
+ */
+function amid(insns: number[], after: number[] = []): number[] {
+  return loop([
+    asm("addi", { rd: 12, rs1: 12, imm: 7 }), asm("xori", { rd: 6, rs1: 9, imm: -1 }),
+    ...insns, ...after,
+    asm("add", { rd: 13, rs1: 5, rs2: 12 }), asm("xor", { rd: 14, rs1: 13, rs2: 5 }),
+  ]);
+}
+
+/** Case x9 for a register form's source `value` (amid's x6 = ~x9). */
+const withSource = (c: OpCase, value: bigint): OpCase => ({ ...c, x: { ...c.x, 9: u64(~value) } });
+
+function csrOps(name: string): Variant[] {
+  const imm = name.endsWith("i");
+  const kind = name[4] as "w" | "s" | "c"; // csrrw, csrrs, csrrc and their immediate forms
+  const op = (csr: CsrName, uimm: number, rd = 5) =>
+    imm ? asm(name, { rd, csr: CSR[csr], uimm }) : asm(name, { rd, csr: CSR[csr], rs1: 6 });
+  /** A read that writes nothing: csrrs/csrrc with x0, csrrsi/csrrci with 0 (csrrw(i) still writes 0). */
+  const plainRead = (csr: CsrName) => (imm ? asm(name, { rd: 5, csr: CSR[csr], uimm: 0 }) : asm(name, { rd: 5, csr: CSR[csr], rs1: 0 }));
+  const readBack = (csr: CsrName, rd = 10) => asm("csrrs", { rd, csr: CSR[csr], rs1: 0 });
+  const out: Variant[] = [];
+  /**
+   * Code from `make` for each source value: register forms take it from the case (one
+   * variant), immediate forms encode it (one variant per value below 32).
+   */
+  const each = (label: string, values: bigint[], make: (uimm: number) => number[], cases: OpCase[]) => {
+    if (imm) {
+      for (const value of values.filter((x) => x < 32n)) {
+        out.push({ label: `${label}, uimm ${value}`, code: make(Number(value)), entry: 0, cases, memory: true });
+      }
+    } else {
+      out.push({ label, code: make(0), entry: 0, cases: values.flatMap((value) => cases.map((c) => withSource(c, value))), memory: true });
+    }
+  };
+  /** The source this kind takes in a scenario (`w` for csrrw, `si` for csrrsi, ...), if the scenario has one for it. */
+  const pick = (by: Sources) => by[imm ? `${kind}i` as const : kind];
+  const immValues = [0n, 1n, 0x15n, 31n];
+
+  // Scratch registers at their edges: the CSR set first (csrrw), then the form under test.
+  const inits = [0n, u64(-1n), X_EDGE[13], X_EDGE[3]];
+  for (const [csr, privs] of [["mscratch", ["M"]], ["sscratch", ["M", "S"]]] as [CsrName, Priv[]][]) {
+    const set = asm("csrrw", { rd: 0, csr: CSR[csr], rs1: 8 });
+    each(csr, imm ? immValues : X_EDGE, (u) => amid([set, op(csr, u)]), privs.flatMap((priv) => inits.map((init) => ({ x: { 8: init }, priv }))));
+  }
+  each("mscratch, first in the block", [X_EDGE[4], 0x15n], (u) => loop([op("mscratch", u), asm("add", { rd: 13, rs1: 5, rs2: 5 })]), [{}]);
+  // An M-mode CSR from S-mode: illegal instruction (mtval = the instruction).
+  for (const csr of ["mscratch", "mstatus", "mcycle"] as CsrName[]) each(`${csr} from S-mode`, [1n], (u) => amid([op(csr, u)]), [{ priv: "S" }]);
+  // x0 as destination, then as a source the next CSR instruction reads from its slot.
+  const setMscratch = asm("csrrw", { rd: 0, csr: CSR.mscratch, rs1: 8 });
+  each("rd = x0, then rs1 = x0", [X_EDGE[6], 0x15n],
+    (u) => amid([setMscratch, op("mscratch", u, 0), asm("csrrw", { rd: 10, csr: CSR.sscratch, rs1: 0 })], [readBack("mscratch", 11), asm("add", { rd: 15, rs1: 10, rs2: 11 })]),
+    [{ x: { 8: u64(-1n) } }]);
+  if (!imm) {
+    out.push({
+      label: "rd = rs1", entry: 0, cases: X_EDGE.filter((_, i) => i % 3 === 0).map((value) => withSource({ x: { 8: X_EDGE[13] } }, value)),
+      code: amid([setMscratch, asm(name, { rd: 6, csr: CSR.mscratch, rs1: 6 })], [asm("add", { rd: 11, rs1: 6, rs2: 12 }), readBack("mscratch")]),
+    });
+  }
+
+  // FP CSRs: illegal with mstatus.FS off; a write makes FS dirty; frm decides how the
+  // fadd.d after rounds (1 + 0.75 ulp), a reserved frm makes it illegal.
+  const fpValues = imm ? immValues : [0n, 1n, 0x1fn, 0xe0n, 0xffn, u64(-1n), 0x5an];
+  const fpCases = [0n, FS_INITIAL, FS_DIRTY].flatMap((mstatus) => [0n, 0xffn, 0x85n].map((fcsr) =>
+    ({ mstatus, fcsr, f: { 7: 0x3ff0_0000_0000_0000n, 8: 0x3ca8_0000_0000_0000n } })));
+  for (const csr of ["fflags", "frm", "fcsr"] as CsrName[]) {
+    each(csr, fpValues, (u) => amid([op(csr, u)], [asm("fadd.d", { rd: 7, rs1: 7, rs2: 8, rm: 7 }), readBack("fcsr")]), fpCases);
+  }
+
+  // Reads that write nothing (legal on read-only CSRs, FS left as it is), counters among
+  // them in a straight run, twice: a count one off in either shows. csrrw(i) writes 0.
+  const counterRun = (insn: number, csr: CsrName) => loop([
+    asm("addi", { rd: 12, rs1: 12, imm: 7 }), asm("slli", { rd: 13, rs1: 12, imm: 3 }), asm("xor", { rd: 14, rs1: 13, rs2: 12 }),
+    insn, asm("add", { rd: 15, rs1: 5, rs2: 12 }), asm("sub", { rd: 16, rs1: 15, rs2: 13 }), readBack(csr), asm("add", { rd: 17, rs1: 10, rs2: 5 }),
+  ]);
+  const readCases: OpCase[] = [
+    {}, { slots: { S_RETIRED: 0xffff_ffff_fff0n } }, { mstatus: 0n }, { priv: "S" }, { priv: "S", slots: { S_MCOUNTEREN: 0b101n } },
+    { priv: "S", slots: { S_MCOUNTEREN: 0b001n } },
+  ];
+  for (const csr of ["cycle", "instret", "mcycle", "minstret", "mhartid", "mstatus", "sstatus", "fcsr", "mscratch"] as CsrName[]) {
+    out.push({ label: `${csr}, ${imm ? "uimm 0" : "rs1 = x0"}`, code: counterRun(plainRead(csr), csr), entry: 0, cases: readCases });
+  }
+  // Counter writes, then a read in the same block: the write replaces its own increment.
+  const counterValues = imm ? [1n, 31n] : [0n, 1000n, u64(-1n), 1n << 63n];
+  for (const csr of ["mcycle", "minstret"] as CsrName[]) {
+    each(`${csr} written`, counterValues, (u) => amid([op(csr, u)], [asm("addi", { rd: 12, rs1: 12, imm: 1 }), readBack(csr)]), [{}, { slots: { S_RETIRED: 123_456n } }]);
+    each(`${csr} written while inhibited`, counterValues, (u) => amid([asm("csrrwi", { rd: 0, csr: CSR.mcountinhibit, uimm: 5 }), op(csr, u)], [readBack(csr)]), [{}]);
+  }
+  // A write to a read-only CSR: illegal instruction, mtval = the instruction.
+  for (const csr of ["cycle", "instret", "mhartid"] as CsrName[]) {
+    each(`${csr} written (read-only)`, imm ? [1n, 31n] : [0n, 1n], (u) => amid([op(csr, u)]), [{}, { priv: "S", slots: { S_MCOUNTEREN: 0b101n } }]);
+  }
+
+  // Writes that change how data is translated (SUM, MXR, MPRV): the region must leave
+  // after them. With `prime`, a load before the write puts the page in the TLB set in use,
+  // so a block that went on would read through a set no longer selected.
+  // csrrwi 0 clears SUM, MXR and MPRV (and FS) at once; csrrsi/csrrci reach none of them.
+  const FS = FS_INITIAL;
+  const MPRV_S = MS.MPRV | MS.MPP_S; // M-mode loads and stores as S
+  const translation: { label: string; csr: CsrName; by: Sources; mstatus: bigint; priv: Priv; page: number; prime: boolean }[] = [
+    { label: "SUM cleared, user page read after", csr: "sstatus", by: { w: FS, c: MS.SUM, wi: 0n }, mstatus: FS | MS.SUM, priv: "S", page: VA_USER, prime: true },
+    { label: "SUM set, user page read after", csr: "sstatus", by: { w: FS | MS.SUM, s: MS.SUM }, mstatus: FS, priv: "S", page: VA_USER, prime: false },
+    { label: "MXR cleared, execute-only page read after", csr: "sstatus", by: { w: FS, c: MS.MXR, wi: 0n }, mstatus: FS | MS.MXR, priv: "S", page: VA_XONLY, prime: true },
+    { label: "MXR set, execute-only page read after", csr: "sstatus", by: { w: FS | MS.MXR, s: MS.MXR }, mstatus: FS, priv: "S", page: VA_XONLY, prime: false },
+    { label: "SUM cleared under MPRV", csr: "mstatus", by: { w: FS | MPRV_S, c: MS.SUM, wi: 0n }, mstatus: FS | MPRV_S | MS.SUM, priv: "M", page: VA_USER, prime: true },
+    { label: "MPRV cleared", csr: "mstatus", by: { w: FS | MS.MPP_S, c: MS.MPRV, wi: 0n }, mstatus: FS | MPRV_S, priv: "M", page: VA_DATA, prime: true },
+    { label: "MPRV set", csr: "mstatus", by: { w: FS | MPRV_S, s: MS.MPRV }, mstatus: FS | MS.MPP_S, priv: "M", page: VA_DATA, prime: false },
+  ];
+  for (const t of translation) {
+    const value = pick(t.by);
+    if (value === undefined) continue;
+    const load = asm("ld", { rd: 11, rs1: TLB_PAGE, imm: 0x100 });
+    const cases = [{ mstatus: t.mstatus, priv: t.priv, x: { [TLB_PAGE]: BigInt(t.page) } }];
+    each(`${t.csr}: ${t.label}`, [value], (u) => amid([...(t.prime ? [load] : []), op(t.csr, u)], [load]), cases);
+  }
+  // satp: a new root (bare here) and a rewrite of the same value, data read after.
+  const satpValue = pick({ w: 0n, s: 0n, c: 0xfn << 60n, wi: 0n });
+  if (satpValue !== undefined) {
+    each("satp written, data read after", [satpValue], (u) => amid([op("satp", u)], [asm("ld", { rd: 11, rs1: TLB_PAGE, imm: 0x100 })]),
+      ["S", "M"].map((priv) => ({ priv: priv as Priv, x: { [TLB_PAGE]: BigInt(priv === "S" ? VA_DATA : DATA) } })));
+  }
+
+  // Writes that let a pending interrupt in: it must be taken right after the instruction.
+  // csrrwi on mstatus/sstatus writes MIE or SIE alone (FS off).
+  const both = (v: bigint, vi = v): Sources => ({ w: v, s: v, wi: vi, si: vi });
+  const irq: { label: string; csr: CsrName; by: Sources; c: OpCase }[] = [
+    { label: "mie enables a pending interrupt", csr: "mie", by: both(SSI), c: { mstatus: FS_INITIAL | MS.MIE, slots: { S_MIP: SSI } } },
+    { label: "mip raises an enabled interrupt", csr: "mip", by: both(SSI), c: { mstatus: FS_INITIAL | MS.MIE, slots: { S_MIE: SSI } } },
+    {
+      label: "mideleg takes a pending interrupt back to M", csr: "mideleg", by: { w: 0n, c: SSI, wi: 0n, ci: SSI },
+      c: { mstatus: FS_INITIAL | MS.MIE, slots: { S_MIE: SSI, S_MIP: SSI, S_MIDELEG: SSI } },
+    },
+    { label: "mstatus.MIE set", csr: "mstatus", by: both(FS_INITIAL | MS.MIE, MS.MIE), c: { slots: { S_MIE: SSI, S_MIP: SSI } } },
+    { label: "sstatus.SIE set", csr: "sstatus", by: both(FS_INITIAL | MS.SIE, MS.SIE), c: { priv: "S", slots: { S_MIE: SSI, S_MIP: SSI, S_MIDELEG: SSI } } },
+    { label: "sie enables a pending interrupt", csr: "sie", by: both(SSI), c: { priv: "S", mstatus: FS_INITIAL | MS.SIE, slots: { S_MIP: SSI, S_MIDELEG: SSI } } },
+    { label: "sip raises an enabled interrupt", csr: "sip", by: both(SSI), c: { priv: "S", mstatus: FS_INITIAL | MS.SIE, slots: { S_MIE: SSI, S_MIDELEG: SSI } } },
+    { label: "sip clears a pending interrupt", csr: "sip", by: { w: 0n, c: SSI, wi: 0n, ci: SSI }, c: { priv: "S", slots: { S_MIE: SSI, S_MIP: SSI, S_MIDELEG: SSI } } },
+  ];
+  for (const t of irq) {
+    const value = pick(t.by);
+    if (value === undefined) continue;
+    each(`${t.csr}: ${t.label}`, [value], (u) => amid([op(t.csr, u)], [readBack("sscratch", 11)]), [t.c]);
+  }
+  return out;
+}
+
 // --- compressed forms (the translator sees their expansion; the link and next pc are 2 bytes on) ---
 
 function compressed(name: string): Variant[] {
@@ -556,5 +718,6 @@ export function variantsFor(name: string): Variant[] {
   if (f === "I" || f === "SH6" || f === "SH5") return registerImmediate(name);
   if (f === "B") return branches(name);
   if (e.ext === "A") return f === "LR" || name.startsWith("sc.") ? reservations(name) : amos(name);
+  if (e.ext === "Zicsr") return csrOps(name);
   throw new Error(`op-cases: nothing for ${name}`);
 }
