@@ -90,6 +90,11 @@ export interface JitOptions {
    * their main thread, so there it only suits workers.
    */
   sync?: boolean;
+  /**
+   * Without `sync`: modules up to this many bytes compile in place, larger ones in the
+   * background (default SYNC_COMPILE_MAX_BYTES; 0 sends every one to the background).
+   */
+  inPlaceMaxBytes?: number;
   /** Hot blocks the core collects before it stops to have them compiled (default 32; tests use 1). */
   batch?: number;
   /**
@@ -117,6 +122,7 @@ export class JitTier {
   private readonly imports: WebAssembly.Imports;
   private readonly translator: TranslatorCore;
   private readonly sync: boolean;
+  private readonly inPlaceMaxBytes: number;
   private readonly counts: number | undefined;
   /** Blocks drained from the core's queue while a background compile was running. */
   private pending: number[] = [];
@@ -143,6 +149,7 @@ export class JitTier {
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
+    this.inPlaceMaxBytes = opts.inPlaceMaxBytes ?? SYNC_COMPILE_MAX_BYTES;
     this.counts = opts.coverage ? layout.JIT_COUNTS : undefined;
     this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
@@ -191,7 +198,7 @@ export class JitTier {
     // One module at a time; what it leaves waits for the call after the next run().
     const batch = this.translate(this.pending);
     if (!batch) return;
-    if (this.compileHere && batch.bytes.length <= SYNC_COMPILE_MAX_BYTES) {
+    if (this.compileHere && batch.bytes.length <= this.inPlaceMaxBytes) {
       try {
         this.compileInPlace(batch);
         return;

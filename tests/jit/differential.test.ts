@@ -103,7 +103,6 @@ function runCase(entry: number, c: OpCase, memory: boolean): string[] {
   twin.resetDevices();
   twin.loadSlot(image);
   twin.run(BUDGET);
-  if ((globalThis as any).DBG) console.log(c.priv, c.x, twin.cores.map((k) => k.getSlot(0, "S_MSTATUS").toString(16)), twin.cores.map((k) => k.getF(0, 5).toString(16)), twin.coverage().kinds.get("flw"));
   return twin.diff();
 }
 
@@ -147,7 +146,6 @@ const kinds = [
 describe("compiled code against the interpreter, per instruction kind", () => {
   it.each(kinds)("%s", (name) => {
     twin.jit.jit!.resetCoverage();
-    (globalThis as any).DBG = name === "flw";
     const failures: string[] = [];
     let cases = 0, failed = 0;
     // Every variant's code is compiled before it first runs, in one module for the kind:

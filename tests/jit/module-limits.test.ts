@@ -18,7 +18,7 @@ const T0 = 5, T1 = 6, T2 = 7, RA = 1;
 
 async function makeCore(sync: boolean): Promise<Core> {
   const core = await Core.create(await coreModule(), {
-    ramBytes: 1 << 20, harts: 1, mmio: { read: () => 0, write: () => {} }, jit: { threshold: 1, sync, cache: null }, // every block compiled here, none from the thread's code cache
+    ramBytes: 1 << 20, harts: 1, mmio: { read: () => 0, write: () => {} }, jit: { threshold: 1, sync, inPlaceMaxBytes: 0, cache: null }, // every block compiled here (in the background unless sync), none from the thread's code cache
   });
   const slots = core.ramView(SLOTS, 2 * SLOT_COUNT)!;
   new Uint16Array(slots.buffer, slots.byteOffset, SLOT_COUNT).fill(C_JR_RA);
