@@ -87,7 +87,9 @@ export const TLB_SET_SIZE: u32 = TLB_ENTRIES * 48;
 export const TLB_SETS: u32 = 4; // TLB_SET_U, TLB_SET_S, TLB_SET_M, TLB_SET_S_SUM
 export const TLB_LOG: u32 = TLB_SET_SIZE * TLB_SETS; // u32 count, then up to TLB_LOG_MAX slot addresses
 export const TLB_LOG_MAX: u32 = 1023;
-export const TLB_PER_HART: u32 = TLB_LOG + (TLB_LOG_MAX + 1) * 4;
+/** The virtual range (lowest, highest byte) of the superpages translated since the last flush. */
+export const TLB_SUPER: u32 = TLB_LOG + (TLB_LOG_MAX + 1) * 4;
+export const TLB_PER_HART: u32 = TLB_SUPER + 16;
 
 /**
  * Decoded-instruction cache: an entry per halfword of the instruction's host address, or

@@ -9,7 +9,7 @@ import {
   CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
 } from "./trap";
 import { pmpAllows, pmpPageUniform, PERM_R, PERM_W, PERM_X } from "./pmp";
-import { tlbLookup, tlbFill, KIND_R, KIND_W, KIND_X } from "./tlb";
+import { tlbLookup, tlbFill, noteSuperpage, KIND_R, KIND_W, KIND_X } from "./tlb";
 import { clintRead, clintWrite, CLINT_BASE, CLINT_SIZE } from "./clint";
 import { mmioRead, mmioWrite, htifWritten } from "./env";
 import { noteCodeWrite } from "./jit";
@@ -105,6 +105,7 @@ function translate(va: u64, acc: u32, update: bool): bool {
   }
   const offsetMask = (<u64>1 << pageBits) - 1;
   xPa = ((ppn << 12) & ~offsetMask) | (va & offsetMask);
+  if (level > 0) noteSuperpage(va & ~offsetMask, va | offsetMask);
   return true;
 }
 

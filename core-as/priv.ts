@@ -1,8 +1,8 @@
 // Privileged instructions: xRET, WFI, SFENCE.VMA (priv 1.12 §3.3).
 import { S_MSTATUS, S_MEPC, S_SEPC, S_RUNSTATE, RUN_WFI } from "./layout";
-import { priv, setPriv, setNpc, insnBits, requestAttention, PRIV_M, PRIV_S, PRIV_U } from "./state";
+import { priv, setPriv, setNpc, insnBits, requestAttention, getX, rs1, PRIV_M, PRIV_S, PRIV_U } from "./state";
 import { illegalInstruction, pendingInterrupts, MS_MIE, MS_MPIE, MS_MPP, MS_MPRV, MS_SIE, MS_SPIE, MS_SPP, MS_TSR, MS_TW, MS_TVM } from "./trap";
-import { flushTlb, selectTlbs } from "./tlb";
+import { flushTlb, flushTlbPage, selectTlbs } from "./tlb";
 
 export function i_mret(w: u32, imm: i64): void {
   if (priv < PRIV_M) { illegalInstruction(insnBits); return; }
@@ -49,6 +49,9 @@ export function i_sfence_vma(w: u32, imm: i64): void {
     illegalInstruction(insnBits);
     return;
   }
-  flushTlb();
+  // With an address, only that page's translations go (rs2, the ASID, is not kept: any).
+  const r = rs1(w);
+  if (r != 0) flushTlbPage(getX(r));
+  else flushTlb();
   requestAttention(); // the run loop forgets its current code page
 }

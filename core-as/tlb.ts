@@ -3,7 +3,7 @@
 // compare: a misaligned address never matches and takes the slow path.
 import {
   TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
-  TLB_ENTRIES, TLB_LOG, TLB_LOG_MAX, S_MSTATUS,
+  TLB_ENTRIES, TLB_LOG, TLB_LOG_MAX, TLB_SUPER, S_MSTATUS,
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
 import { MS_MPRV, MS_SUM } from "./trap";
@@ -60,11 +60,55 @@ export function flushTlb(): void {
     for (let i: u32 = 0; i < n; i++) store<u64>(load<u32>(log + 4 + (i << 2)), <u64>-1);
   }
   store<u32>(log, 0);
+  noSuperpages(hartTlbs);
+}
+
+/**
+ * Drops the running hart's translations of the page holding `va` (SFENCE.VMA with an
+ * address). Entries are per 4 KiB page even when a superpage's PTE made them, and a fence
+ * for a superpage's PTE must drop all of them: an address within the range of superpages
+ * translated since the last flush drops everything (as QEMU does for its large pages).
+ */
+export function flushTlbPage(va: u64): void {
+  const range = hartTlbs + TLB_SUPER;
+  if (va >= load<u64>(range) && va <= load<u64>(range + 8)) {
+    flushTlb();
+    return;
+  }
+  const page = va & ~(<u64>0xfff);
+  const index = tlbIndex(va) << 3;
+  for (let s: u32 = 0; s < TLB_SETS; s++) {
+    const set = hartTlbs + s * TLB_SET_SIZE + index;
+    dropIfPage(set + KIND_R, page);
+    dropIfPage(set + KIND_W, page);
+    dropIfPage(set + KIND_X, page);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dropIfPage(slot: u32, page: u64): void {
+  if ((load<u64>(slot) & ~(<u64>0xfff)) == page) store<u64>(slot, <u64>-1);
+}
+
+/** A translation came from a superpage spanning [lo, hi]: page fences there flush everything. */
+export function noteSuperpage(lo: u64, hi: u64): void {
+  const range = hartTlbs + TLB_SUPER;
+  if (lo < load<u64>(range)) store<u64>(range, lo);
+  if (hi > load<u64>(range + 8)) store<u64>(range + 8, hi);
+}
+
+// @ts-ignore: decorator
+@inline function noSuperpages(tlbs: u32): void {
+  store<u64>(tlbs + TLB_SUPER, <u64>-1);
+  store<u64>(tlbs + TLB_SUPER + 8, 0);
 }
 
 export function flushAllTlbs(harts: u32): void {
   dropTags(harts, 0, TLB_ADDEND);
-  for (let h: u32 = 0; h < harts; h++) store<u32>(TLB_BASE + h * TLB_PER_HART + TLB_LOG, 0);
+  for (let h: u32 = 0; h < harts; h++) {
+    store<u32>(TLB_BASE + h * TLB_PER_HART + TLB_LOG, 0);
+    noSuperpages(TLB_BASE + h * TLB_PER_HART);
+  }
 }
 
 /** Drops the write translations of every hart (a page now holds compiled code, jit.ts). */

@@ -409,6 +409,42 @@ for (const mode of ["sv39", "sv48"] as const) {
       expect(h.read64(P1)).toBe(5n);
     });
 
+    it("sfence.vma with an address drops that page only: other pages keep their cached translation", () => {
+      // Keeping them is what a TLB may do (and what makes the fence cheap); the spec lets a
+      // translation whose PTE changed without a fence for its address be either.
+      const V2 = V1 + 0x1000n;
+      const at1 = pt.map(V1, P1, RWAD);
+      const at2 = pt.map(V2, P1, RWAD);
+      load(V1);
+      load(V2);
+      h.write64(at1, leaf(P2, RWAD | PTE.V));
+      h.write64(at2, leaf(P2, RWAD | PTE.V));
+      h.setX(a1, V1);
+      h.setX(a3, V2);
+      h.exec([asm("sfence.vma", { rs1: a1, rs2: 0 }), ld(a0, a1), ld(a2, a3)], { priv: PRIV.S });
+      expect(h.x(a0)).toBe(VALUE + 1n); // fenced: the new mapping
+      expect(h.x(a2)).toBe(VALUE); // not fenced: still the cached one
+    });
+
+    it("sfence.vma with an address in a superpage drops every page cached from it", () => {
+      // A 2 MiB leaf maps the pages holding P1 and P2; each gets its own cached entry. The
+      // leaf turns read-only and the fence names only P1's page: P2's store must fault too.
+      const va = 0x0000_0000_4020_0000n;
+      const base = DATA - (DATA % 0x20_0000);
+      const at = pt.map(va, base, RWAD, 1);
+      const v1 = va + BigInt(P1 - base), v2 = va + BigInt(P2 - base);
+      store(v1, 5n);
+      store(v2, 6n);
+      expectRan(h, 1, PRIV.S);
+      h.write64(at, leaf(base, PTE.R | PTE.A | PTE.V));
+      h.setX(a1, v1);
+      h.setX(a3, v2);
+      h.setX(a2, 7n);
+      h.exec([asm("sfence.vma", { rs1: a1, rs2: 0 }), sd(a2, a3)], { priv: PRIV.S });
+      expectMTrap(h, CAUSE.STORE_PAGE, v2, CODE + 4);
+      expect(h.read64(P2)).toBe(6n);
+    });
+
     it("sfence.vma makes a changed code mapping visible to the very next fetch", () => {
       const vcode = 0x0000_0000_4000_0000n;
       const at = pt.map(vcode, P1, PTE.R | PTE.X | PTE.A);
