@@ -6,6 +6,7 @@ import { sha256 } from "./snapshot/format.js";
 import { HartvmError } from "./errors.js";
 import { parseKernel, type Kernel } from "../images/linux.js";
 import { gunzip } from "../images/gzip.js";
+import { installFastInflate } from "./platform/inflate.js";
 
 export const CORE_WASM_URL = new URL("../build/core.wasm", import.meta.url);
 export const DEFAULT_GUEST_URL = new URL("../images/default/", import.meta.url);
@@ -74,7 +75,7 @@ export function loadDefaultGuest(): Promise<DefaultGuest> {
 
 async function readDefaultGuest(): Promise<DefaultGuest> {
   const file = (name: string) => readInput(new URL(name, DEFAULT_GUEST_URL), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
-  const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz")]);
+  const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
   const { kernel_cmdline } = JSON.parse(new TextDecoder().decode(manifest)) as { kernel_cmdline?: string };
   const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
   return {

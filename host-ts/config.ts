@@ -4,6 +4,7 @@ import { HartvmError } from "./errors.js";
 import { readInput, inputName, type Input } from "./platform/files.js";
 import { hasFileSystem } from "./platform/runtime.js";
 import { loadDefaultGuest } from "./assets.js";
+import { installFastInflate } from "./platform/inflate.js";
 import { checkCommandLine, checkHarts, checkJit, checkVirtioDevices, parseMemorySize } from "./limits.js";
 import { DEFAULT_JIT_THRESHOLD } from "./vm.js";
 import type { BootImages, Firmware, FirmwareMode } from "./boot.js";
@@ -178,7 +179,7 @@ export async function resolveConfig(config: MachineConfig): Promise<ResolvedConf
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new HartvmError("invalid-config", `timeoutMs must be a positive number, got ${config.timeoutMs}`);
   const deterministic = resolveDeterministic(config.deterministic);
   const scheduling = resolveScheduling(config);
-  const sources = await readSources(config, ramBytes);
+  const [sources] = await Promise.all([readSources(config, ramBytes), installFastInflate()]);
   const images = await bootImagesFrom(sources);
   const disks = await openDisks(drives);
   let shares: OpenShare[];
