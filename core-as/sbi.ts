@@ -2,12 +2,12 @@
 // host's firmware (host-ts/sbi.ts) serves instead of a trap to M-mode. The calls a booting
 // kernel makes by the thousand are served here without leaving run(): console output
 // (legacy putchar, DBCN write and write_byte) into a buffer the host drains after run(),
-// and remote fences (RFENCE, legacy fences), which only have to drop TLBs. Anything else,
+// and remote fences (RFENCE, legacy fences), which at most have to drop TLBs. Anything else,
 // or output that does not fit the buffer, goes to the host as before.
 import { requestStop } from "./env";
-import { REASON_SBI, SH_CONSOLE, SH_CONSOLE_LEN, CONSOLE_SIZE, MAX_HARTS } from "./layout";
+import { REASON_SBI, SH_CONSOLE, SH_CONSOLE_LEN, CONSOLE_SIZE } from "./layout";
 import { getX, setX, hartCount, inRam, ramHost, requestAttention } from "./state";
-import { flushAllTlbs } from "./tlb";
+import { flushHartsTlbs } from "./tlb";
 
 export let sbiEnabled: bool = false;
 
@@ -43,7 +43,7 @@ function serveInCore(): bool {
     return true;
   }
   if (eid >= LEGACY_FENCE_I && eid <= LEGACY_SFENCE_ASID) {
-    dropTranslations();
+    if (eid != LEGACY_FENCE_I) dropTranslations(); // FENCE.I has nothing to drop (see below)
     setX(A0, SBI_SUCCESS);
     return true;
   }
@@ -64,9 +64,11 @@ function serveInCore(): bool {
     return true;
   }
   if (eid == EXT_RFENCE && fid <= 6) {
-    // Every remote fence drops every TLB (decoded code is keyed by its bits: nothing stale).
+    // A remote FENCE.I has nothing to drop: decoded instructions are checked against their
+    // bits and compiled code against writes to its page, as for a local FENCE.I (a no-op).
+    // The SFENCE.VMA kinds drop every TLB of every hart.
     setX(A0, hartMaskValid(getX(A0), getX(A1)) ? SBI_SUCCESS : ERR_INVALID_PARAM);
-    dropTranslations();
+    if (fid != 0) dropTranslations();
     setX(A1, 0);
     return true;
   }
@@ -94,6 +96,6 @@ function hartMaskValid(mask: u64, base: u64): bool {
 }
 
 function dropTranslations(): void {
-  flushAllTlbs(MAX_HARTS);
+  flushHartsTlbs(hartCount);
   requestAttention(); // the run loop forgets its current code page
 }

@@ -63,6 +63,16 @@ export function flushTlb(): void {
   noSuperpages(hartTlbs);
 }
 
+/** Drops every translation of the first `harts` harts, each through its fill log (remote fences). */
+export function flushHartsTlbs(harts: u32): void {
+  const running = hartTlbs;
+  for (let h: u32 = 0; h < harts; h++) {
+    hartTlbs = TLB_BASE + h * TLB_PER_HART;
+    flushTlb();
+  }
+  hartTlbs = running;
+}
+
 /**
  * Drops the running hart's translations of the page holding `va` (SFENCE.VMA with an
  * address). Entries are per 4 KiB page even when a superpage's PTE made them, and a fence

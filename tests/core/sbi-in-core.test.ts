@@ -4,10 +4,12 @@
 // host (REASON_SBI), with the registers untouched.
 import { describe, it, expect, beforeEach } from "vitest";
 import { asm } from "../support/asm.js";
-import { Hart, CODE, DATA, Reason } from "../support/hart.js";
+import { Hart, CODE, DATA, MTVEC, STVEC, HANDLER, Reason } from "../support/hart.js";
+import { PageTables, leaf } from "../support/pagetable.js";
+import { ld } from "../support/asm.js";
 import { RAM_BASE } from "../../host-ts/core.js";
 import type { ReasonCode } from "../../host-ts/core.js";
-import { PRIV, X } from "../support/riscv.js";
+import { PRIV, PTE, X } from "../support/riscv.js";
 
 const ECALL = asm("ecall");
 const { a0, a1, a2, a6, a7 } = X;
@@ -102,6 +104,27 @@ describe("SBI calls served in the core", () => {
     expect(call({ [a7]: EXT_RFENCE, [a6]: 1n, [a0]: 1n, [a1]: 0n })).toBe(Reason.Budget);
     expect(h.exec([asm("addi", { rd: a0, rs1: 0, imm: 7 })], { priv: PRIV.S })).toBe(Reason.Budget);
     expect(h.x(a0)).toBe(7n);
+  });
+
+  it("a remote SFENCE.VMA drops cached translations; a remote FENCE.I has none to drop", () => {
+    const pt = new PageTables(h, "sv39");
+    for (const page of [CODE, MTVEC, STVEC, HANDLER]) pt.map(BigInt(page), page, PTE.R | PTE.X | PTE.A);
+    h.set("S_SATP", pt.satp);
+    const V1 = 0x1234_5000n, P1 = DATA, P2 = DATA + 0x1000;
+    h.write64(P1, 11n);
+    h.write64(P2, 22n);
+    const at = pt.map(V1, P1, PTE.R | PTE.W | PTE.A | PTE.D);
+    const load = () => {
+      h.setX(a1, V1);
+      h.exec([ld(a2, a1)], { priv: PRIV.S });
+      return h.x(a2);
+    };
+    expect(load()).toBe(11n);
+    h.write64(at, leaf(P2, PTE.R | PTE.W | PTE.A | PTE.D | PTE.V)); // behind the hart's back
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 0n, [a0]: 0n, [a1]: BigInt.asUintN(64, -1n) })).toBe(Reason.Budget); // remote FENCE.I
+    expect(load()).toBe(11n); // still the cached translation (no fence named it)
+    expect(call({ [a7]: EXT_RFENCE, [a6]: 1n, [a0]: 0n, [a1]: BigInt.asUintN(64, -1n) })).toBe(Reason.Budget); // remote SFENCE.VMA
+    expect(load()).toBe(22n);
   });
 
   it("other calls still go to the host", () => {
