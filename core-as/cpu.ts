@@ -18,13 +18,19 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
-import { jitProbe, jitChain, jitThreshold } from "./jit";
+import { jitProbe, jitChain, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 const HASH: u32 = 0x9e37_79b1;
 
-/** Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. */
-function fillEntry(entry: u32, key: u32): void {
+/**
+ * Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. An entry
+ * holds the bits, `op | length << 8 | landings << 16`, the 32-bit form and the immediate.
+ * `landings` counts how often control landed here (a jump target) before the block map
+ * is asked (see runHart); an instruction at host address `at` that the map already knows
+ * starts saturated, so compiled code is found at once.
+ */
+function fillEntry(entry: u32, key: u32, at: u32): void {
   let word: u32;
   let length: u32;
   if ((key & 3) == 3) {
@@ -37,7 +43,7 @@ function fillEntry(entry: u32, key: u32): void {
   }
   const op = word != 0 ? decode32(word) : 0;
   store<u32>(entry, key);
-  store<u32>(entry + 4, op | (length << 8));
+  store<u32>(entry + 4, op | (length << 8) | (at != 0 && jitThreshold != 0 && jitKnows(at) ? LANDINGS_SATURATED : 0));
   store<u32>(entry + 8, word);
   store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
 }
@@ -100,8 +106,19 @@ function runHart(budget: i32): void {
         if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
       }
     }
+    const key = (raw & 3) == 3 ? raw : raw & 0xffff;
+    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
+    // misses), by a hash of its bits when it has no host address; valid when the key matches.
+    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
+    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
+    if (load<u32>(entry) != key) fillEntry(entry, key, at);
+    const info = load<u32>(entry + 4);
     if (probe && at != 0 && jitThreshold != 0) {
-      const fn = jitProbe(at);
+      // The first landings are counted in the entry just loaded; only then is the block map
+      // (a random line of a large table: a cache miss) asked, which counts on from there.
+      let fn: u32 = 0;
+      if (info < (landingsBeforeMap << 16)) store<u32>(entry + 4, info + (1 << 16));
+      else fn = jitProbe(at, info < LANDINGS_SATURATED);
       probe = fn == JIT_NONE; // nothing compiled here: look again after this instruction
       if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
         // Compiled blocks run back to back for as long as the next one is compiled too.
@@ -118,14 +135,7 @@ function runHart(budget: i32): void {
         continue;
       }
     }
-    const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
-    // misses), by a hash of its bits when it has no host address; valid when the key matches.
-    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
-    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
-    if (load<u32>(entry) != key) fillEntry(entry, key);
-    const info = load<u32>(entry + 4);
-    const next = pc + <u64>(info >> 8);
+    const next = pc + <u64>((info >> 8) & 0xff);
     setNpc(next);
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {

@@ -6,7 +6,7 @@
 // to it takes the slow path, which bumps the page's generation and so retires its blocks.
 import {
   JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
-  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
+  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, DCACHE, DCACHE_BITS,
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
@@ -18,8 +18,17 @@ export let jitThreshold: u32 = 0;
 /** Blocks queued before the run loop stops to let the host compile them. */
 let batch: u32 = 32;
 
+/**
+ * Landings the run loop counts in an instruction's decoded entry (16 bits of it) before it
+ * asks the map: the threshold's worth but one, so the map sees the threshold-th. An entry
+ * at LANDINGS_SATURATED always asks (the map knows the address, or it has code).
+ */
+export let landingsBeforeMap: u32 = 0;
+export const LANDINGS_SATURATED: u32 = 0xffff << 16;
+
 export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
   jitThreshold = n;
+  landingsBeforeMap = n == 0 ? 0 : min(n - 1, 0xfffe);
   batch = blocksPerBatch < 1 ? 1 : blocksPerBatch > JIT_QUEUE_MAX ? JIT_QUEUE_MAX : blocksPerBatch;
 }
 
@@ -55,17 +64,20 @@ export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
 /**
  * The compiled block starting at host address `host`: its table index, JIT_NONE when the
  * translator gave up on it, or 0 (after counting the visit and queueing it when hot).
+ * `counted`: the landings before this one were counted elsewhere (the decoded entry), so a
+ * new entry starts at the threshold.
  */
-export function jitProbe(host: u32): u32 {
+export function jitProbe(host: u32, counted: bool): u32 {
   const set = setOf(host);
   let e = entryOf(set, host);
   if (e == 0) {
     e = freeWay(set);
     if (e == 0) return 0; // both ways hold code: this block stays interpreted
+    const hits: u32 = counted ? landingsBeforeMap + 1 : 1;
     store<u32>(e, host);
     store<u32>(e + 4, 0);
-    store<u32>(e + 8, 1);
-    if (jitThreshold == 1) enqueue(host);
+    store<u32>(e + 8, hits);
+    if (hits >= jitThreshold) enqueue(host);
     return 0;
   }
   const fn = load<u32>(e + 4);
@@ -79,6 +91,11 @@ export function jitProbe(host: u32): u32 {
   store<u32>(e + 8, hits);
   if (hits == jitThreshold) enqueue(host);
   return 0;
+}
+
+/** Whether the map has an entry for `host` (counting or compiled): its landings go there. */
+export function jitKnows(host: u32): bool {
+  return entryOf(setOf(host), host) != 0;
 }
 
 /**
@@ -137,6 +154,10 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   store<u32>(e + 4, fn);
   store<u32>(e + 8, 0);
   store<u32>(e + 12, word);
+  // Landings there ask the map from now on, whatever the decoded entry counted so far.
+  const raw = load<u32>(host);
+  const d = DCACHE + (((host >> 1) & ((1 << DCACHE_BITS) - 1)) << 4);
+  if (load<u32>(d) == ((raw & 3) == 3 ? raw : raw & 0xffff)) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
   return true;
 }
 
