@@ -407,6 +407,9 @@ export class Core {
 function clearRecycled(memory: WebAssembly.Memory, l: Layout): void {
   const bytes = new Uint8Array(memory.buffer);
   bytes.fill(0, l.HART, l.SHARED_STATE_END);
+  // Decoded entries count landings toward compiling: another machine's counts must not
+  // make this one compile sooner (the entries themselves are checked against their bits).
+  bytes.fill(0, l.DCACHE, l.DCACHE + l.DCACHE_SIZE);
   bytes.fill(0, l.JIT_MAP, l.JIT_END);
   bytes.fill(0, l.RAM_PRESENT, l.RAM_PRESENT + l.RAM_PRESENT_SIZE);
   bytes.fill(0, l.DEBUG_BREAKPOINTS, l.DEBUG_BREAKPOINTS + 8 * l.DEBUG_BREAKPOINTS_MAX);
