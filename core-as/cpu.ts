@@ -2,7 +2,7 @@
 // decoded-instruction cache, dispatch. Interrupts, WFI and stop requests are looked at
 // only when something raised `attention`.
 import {
-  XREG, DCACHE, DCACHE_BITS, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
+  XREG, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
   REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, SH_LAST_HART,
 } from "./layout";
 import {
@@ -18,10 +18,9 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
+import { instructionKey, decodedEntry } from "./dcache";
 import { jitProbe, jitChain, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
-
-const HASH: u32 = 0x9e37_79b1;
 
 /**
  * Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. An entry
@@ -106,16 +105,13 @@ function runHart(budget: i32): void {
         if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
       }
     }
-    const key = (raw & 3) == 3 ? raw : raw & 0xffff;
-    // Indexed by where the instruction sits (sequential code, sequential entries: few cache
-    // misses), by a hash of its bits when it has no host address; valid when the key matches.
-    const slot = at != 0 ? at >> 1 : (key * HASH) >> (32 - DCACHE_BITS);
-    const entry = DCACHE + ((slot & ((1 << DCACHE_BITS) - 1)) << 4);
+    const key = instructionKey(raw);
+    const entry = decodedEntry(at, key);
     if (load<u32>(entry) != key) fillEntry(entry, key, at);
     const info = load<u32>(entry + 4);
     if (probe && at != 0 && jitThreshold != 0) {
       // The first landings are counted in the entry just loaded; only then is the block map
-      // (a random line of a large table: a cache miss) asked, which counts on from there.
+      // (a 1 MiB table: often a cache miss) asked, which counts on from there.
       let fn: u32 = 0;
       if (info < (landingsBeforeMap << 16)) store<u32>(entry + 4, info + (1 << 16));
       else fn = jitProbe(at, info < LANDINGS_SATURATED);

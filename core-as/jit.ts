@@ -6,12 +6,13 @@
 // to it takes the slow path, which bumps the page's generation and so retires its blocks.
 import {
   JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
-  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, DCACHE, DCACHE_BITS,
+  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
 import { remaining } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
+import { instructionKey, decodedEntry } from "./dcache";
 
 /** Probes before a block is queued; 0 turns the tier off. */
 export let jitThreshold: u32 = 0;
@@ -155,9 +156,9 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   store<u32>(e + 8, 0);
   store<u32>(e + 12, word);
   // Landings there ask the map from now on, whatever the decoded entry counted so far.
-  const raw = load<u32>(host);
-  const d = DCACHE + (((host >> 1) & ((1 << DCACHE_BITS) - 1)) << 4);
-  if (load<u32>(d) == ((raw & 3) == 3 ? raw : raw & 0xffff)) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
+  const key = instructionKey(load<u32>(host));
+  const d = decodedEntry(host, key);
+  if (load<u32>(d) == key) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
   return true;
 }
 

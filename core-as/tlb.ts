@@ -51,26 +51,30 @@ export function selectTlbs(): void {
  * Drops every translation of the running hart (satp, sfence.vma, PMP, MXR changes): the
  * tags the fill log names, or every tag when more were filled than it holds.
  */
-export function flushTlb(): void {
-  const log = hartTlbs + TLB_LOG;
-  const n = load<u32>(log);
-  if (n > TLB_LOG_MAX) {
-    for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(hartTlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
-  } else {
-    for (let i: u32 = 0; i < n; i++) store<u64>(load<u32>(log + 4 + (i << 2)), <u64>-1);
-  }
-  store<u32>(log, 0);
-  noSuperpages(hartTlbs);
-}
+export function flushTlb(): void { flushTlbsAt(hartTlbs); }
 
 /** Drops every translation of the first `harts` harts, each through its fill log (remote fences). */
 export function flushHartsTlbs(harts: u32): void {
-  const running = hartTlbs;
-  for (let h: u32 = 0; h < harts; h++) {
-    hartTlbs = TLB_BASE + h * TLB_PER_HART;
-    flushTlb();
+  for (let h: u32 = 0; h < harts; h++) flushTlbsAt(TLB_BASE + h * TLB_PER_HART);
+}
+
+function flushTlbsAt(tlbs: u32): void {
+  const log = tlbs + TLB_LOG;
+  const n = load<u32>(log);
+  if (n > TLB_LOG_MAX) {
+    clearTlbsAt(tlbs);
+    return;
   }
-  hartTlbs = running;
+  for (let i: u32 = 0; i < n; i++) store<u64>(load<u32>(log + 4 + (i << 2)), <u64>-1);
+  store<u32>(log, 0);
+  noSuperpages(tlbs);
+}
+
+/** Every tag of the hart whose sets start at `tlbs`, its fill log and superpage range. */
+function clearTlbsAt(tlbs: u32): void {
+  for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(tlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
+  store<u32>(tlbs + TLB_LOG, 0);
+  noSuperpages(tlbs);
 }
 
 /**
@@ -113,12 +117,9 @@ export function noteSuperpage(lo: u64, hi: u64): void {
   store<u64>(tlbs + TLB_SUPER + 8, 0);
 }
 
+/** Clears every TLB of the first `harts` harts whatever their logs say (init, restore, debugger). */
 export function flushAllTlbs(harts: u32): void {
-  dropTags(harts, 0, TLB_ADDEND);
-  for (let h: u32 = 0; h < harts; h++) {
-    store<u32>(TLB_BASE + h * TLB_PER_HART + TLB_LOG, 0);
-    noSuperpages(TLB_BASE + h * TLB_PER_HART);
-  }
+  for (let h: u32 = 0; h < harts; h++) clearTlbsAt(TLB_BASE + h * TLB_PER_HART);
 }
 
 /** Drops the write translations of every hart (a page now holds compiled code, jit.ts). */

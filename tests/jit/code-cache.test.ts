@@ -1,15 +1,13 @@
 // Translated code shared by the machines of a thread (host-ts/jit/code-cache.ts): a machine
 // whose hot block holds the same bytes gets another's compiled code, one whose bytes differ
-// never does, and a released machine's memory serves the next machine correctly. A
-// two-instruction loop (addi a0, a0, k; j back) with an exact budget: 1000 instructions
-// are 500 iterations, so a0 moves by 500 * k, whichever code runs them.
+// never does, and a released machine's memory serves the next machine correctly, on the
+// loop of loop-program.ts.
 import { describe, it, expect } from "vitest";
 import { Core, RAM_BASE } from "../../host-ts/core.js";
 import { CodeCache, WarmSet, regionKey, codeCacheFor } from "../../host-ts/jit/code-cache.js";
 import { coreModule } from "../support/hart.js";
+import { writeLoop, step } from "./loop-program.js";
 
-const ADDI_A0 = (k: number) => (((k & 0xfff) << 20) | (10 << 15) | (10 << 7) | 0x13) >>> 0; // addi a0, a0, k
-const J_BACK_4 = 0xffdff06f; // jal x0, -4
 
 /** Page offsets the tests use, one per test, so that what one test leaves in this thread's cache does not meet another. */
 let nextOffset = 0x100;
@@ -20,22 +18,6 @@ async function loopCore(k: number, at: number, opts: { sync?: boolean } = {}): P
   });
   writeLoop(core, k, at);
   return core;
-}
-
-function writeLoop(core: Core, k: number, at: number): void {
-  const bytes = core.ramView(RAM_BASE + at, 8)!;
-  const code = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  code.setUint32(0, ADDI_A0(k), true);
-  code.setUint32(4, J_BACK_4, true);
-  core.resetHart(0, BigInt(RAM_BASE + at));
-}
-
-/** How far a0 moves in exactly 1000 instructions (run() also returns early to compile). */
-function step(core: Core): bigint {
-  const before = core.getX(0, 10);
-  const start = core.getSlot(0, "S_RETIRED");
-  for (let done = 0n; done < 1000n; done = core.getSlot(0, "S_RETIRED") - start) core.run(Number(1000n - done));
-  return core.getX(0, 10) - before;
 }
 
 describe("the code cache of a thread", () => {
