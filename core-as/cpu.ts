@@ -19,7 +19,7 @@ import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { instructionKey, decodedEntry } from "./dcache";
-import { jitProbe, jitChain, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED } from "./jit";
+import { jitProbe, jitChain, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
@@ -103,6 +103,7 @@ function runHart(budget: i32): void {
         // A RAM page is in the TLB now: the instruction gets its host address, so compiled
         // code is found here too (the first fetch after a TLB flush or on a new page).
         if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
+        else if ((raw & 3) == 3 && jitThreshold != 0) noteStraddle(pc, raw);
       }
     }
     const key = instructionKey(raw);

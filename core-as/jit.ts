@@ -6,7 +6,7 @@
 // to it takes the slow path, which bumps the page's generation and so retires its blocks.
 import {
   JIT_MAP, JIT_MAP_BITS, JIT_MAP_SIZE, JIT_QUEUE, JIT_QUEUE_MAX, JIT_PAGES, JIT_PAGES_SIZE,
-  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS,
+  RAM_OFFSET, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, JIT_STRADDLE, JIT_STRADDLE_BITS,
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
@@ -92,6 +92,19 @@ export function jitProbe(host: u32, counted: bool): u32 {
   store<u32>(e + 8, hits);
   if (hits == jitThreshold) enqueue(host);
   return 0;
+}
+
+/**
+ * The run loop fetched `raw`, a 4-byte instruction that straddles a page boundary at `va`:
+ * it is remembered for the translator (layout.ts JIT_STRADDLE), which cannot read the second
+ * half from the first's host page.
+ */
+export function noteStraddle(va: u64, raw: u32): void {
+  const host = tlbLookup(KIND_X, va, 2);
+  if (host == 0) return;
+  const e = JIT_STRADDLE + (((host >> 12) & ((1 << JIT_STRADDLE_BITS) - 1)) << 3);
+  store<u32>(e, host);
+  store<u32>(e + 4, raw >>> 16);
 }
 
 /** Whether the map has an entry for `host` (counting or compiled): its landings go there. */

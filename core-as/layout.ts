@@ -112,10 +112,19 @@ export const JIT_QUEUE_MAX: u32 = 255;
 export const JIT_PAGES: u32 = JIT_QUEUE + (JIT_QUEUE_MAX + 1) * 4;
 export const JIT_PAGES_SIZE: u32 = 0x20_0000; // 4 bytes for each page of MAX_RAM (2 GiB)
 /**
+ * 4-byte instructions that straddle two pages (they start at page offset 0xffe), as the run
+ * loop last fetched them: the host address of the first half, then the second half; one
+ * entry per page, direct-mapped. The translator decodes a straddling instruction from here,
+ * and its code checks the second half against the guest's fetch TLB before running it.
+ */
+export const JIT_STRADDLE: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+export const JIT_STRADDLE_BITS: u32 = 12;
+export const JIT_STRADDLE_SIZE: u32 = (1 << JIT_STRADDLE_BITS) * 8;
+/**
  * Tests only: how many instructions of each kind (encoding id; 0 = region entries) ran in
  * translated code. Translated code counts here only when the tier is asked to (coverage).
  */
-export const JIT_COUNTS: u32 = JIT_PAGES + JIT_PAGES_SIZE;
+export const JIT_COUNTS: u32 = JIT_STRADDLE + JIT_STRADDLE_SIZE;
 export const JIT_COUNTS_SIZE: u32 = 256 * 8;
 export const JIT_END: u32 = JIT_COUNTS + JIT_COUNTS_SIZE;
 /**

@@ -13,6 +13,8 @@ export interface CachedRegion {
   readonly ranges: Uint16Array;
   /** Those bytes, range after range. */
   readonly bytes: Uint8Array;
+  /** The second half of an instruction straddling the page end that the code expects, or -1. */
+  readonly secondHalf: number;
   readonly hash: number;
   /** The compiled module and the index of the region's export (`f<index>`); null until compiled. */
   module: WebAssembly.Module | null;
@@ -27,9 +29,10 @@ const PAGE = 4096;
 
 /**
  * The key of a region decoded at host address `entry` from `memory`, having read the
- * byte ranges `reads` ([start, end) host address pairs, all in the entry's page).
+ * byte ranges `reads` ([start, end) host address pairs, all in the entry's page), and
+ * expecting `secondHalf` after the page's last halfword (-1: none).
  */
-export function regionKey(memory: Uint8Array, entry: number, reads: readonly number[]): CachedRegion {
+export function regionKey(memory: Uint8Array, entry: number, reads: readonly number[], secondHalf = -1): CachedRegion {
   const pageStart = entry & ~(PAGE - 1);
   const pairs: [number, number][] = [];
   for (let i = 0; i < reads.length; i += 2) {
@@ -54,10 +57,13 @@ export function regionKey(memory: Uint8Array, entry: number, reads: readonly num
     at += ranges[i + 1] - ranges[i];
   }
   const pageOffset = entry & (PAGE - 1);
-  return { pageOffset, ranges, bytes, hash: hashOf(pageOffset, ranges, bytes), module: null, index: -1, cost: 0, evicted: false };
+  return { pageOffset, ranges, bytes, secondHalf, hash: hashOf(pageOffset, ranges, bytes, secondHalf), module: null, index: -1, cost: 0, evicted: false };
 }
 
-/** Whether `page` (the 4096 bytes of a page) holds exactly the bytes `r` was made from. */
+/**
+ * Whether `page` (the 4096 bytes of a page) holds exactly the bytes `r` was made from. A
+ * straddling instruction's second half is not on the page: the code checks it as it runs.
+ */
 export function regionMatches(r: CachedRegion, page: Uint8Array): boolean {
   let at = 0;
   const { ranges, bytes } = r;
@@ -68,17 +74,19 @@ export function regionMatches(r: CachedRegion, page: Uint8Array): boolean {
 }
 
 function sameKey(a: CachedRegion, b: CachedRegion): boolean {
-  if (a.hash !== b.hash || a.pageOffset !== b.pageOffset || a.ranges.length !== b.ranges.length || a.bytes.length !== b.bytes.length) return false;
+  if (a.hash !== b.hash || a.pageOffset !== b.pageOffset || a.secondHalf !== b.secondHalf) return false;
+  if (a.ranges.length !== b.ranges.length || a.bytes.length !== b.bytes.length) return false;
   for (let i = 0; i < a.ranges.length; i++) if (a.ranges[i] !== b.ranges[i]) return false;
   for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) return false;
   return true;
 }
 
-/** FNV-1a over the page offset, the ranges and the bytes. */
-function hashOf(pageOffset: number, ranges: Uint16Array, bytes: Uint8Array): number {
+/** FNV-1a over the page offset, the second half, the ranges and the bytes. */
+function hashOf(pageOffset: number, ranges: Uint16Array, bytes: Uint8Array, secondHalf: number): number {
   let h = 0x811c9dc5;
   const mix = (b: number) => { h = Math.imul(h ^ b, 0x01000193); };
   mix(pageOffset & 0xff); mix(pageOffset >> 8);
+  if (secondHalf >= 0) { mix(secondHalf & 0xff); mix(secondHalf >> 8); }
   for (const r of ranges) { mix(r & 0xff); mix(r >> 8); }
   for (const b of bytes) mix(b);
   return h >>> 0;

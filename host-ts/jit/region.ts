@@ -16,6 +16,12 @@ export interface TranslatorCore {
   mstatus: number; // address of the mstatus slot
   tlbTagsR: number;
   tlbTagsW: number;
+  tlbTagsX: number;
+  /**
+   * The second half of the 4-byte instruction whose first half is at host address `host`
+   * (page offset 0xffe), as the guest last fetched it; -1 when the core has not seen one.
+   */
+  secondHalf(host: number): number;
   tlbAddend: number;
   tlbEntries: number;
   maxInsns: number;
@@ -34,6 +40,8 @@ export interface Insn {
   rs1: number;
   rs2: number;
   imm: number;
+  /** Set on a 4-byte instruction that straddles the page end: its second half, which the code checks before running it. */
+  secondHalf?: number;
 }
 
 /** A block of a region: its offset from the region's entry and its instructions. */
@@ -54,7 +62,8 @@ const MAX_REGION_INSNS = 64;
  * The region entered at host address `entry`: its entry block first. Empty when the
  * entry's first instruction is not translatable. `reads`, when given, receives every byte
  * range the decoding looked at, as [start, end) host address pairs: the region is a
- * function of exactly those bytes (and the entry's page offset), which code-cache.ts keys on.
+ * function of exactly those bytes, the entry's page offset and the second half of an
+ * instruction straddling the page end (Insn.secondHalf), which code-cache.ts keys on.
  */
 export function decodeRegion(core: TranslatorCore, entry: number, reads?: number[]): Block[] {
   const pageOffset = entry & 0xfff;
@@ -101,12 +110,18 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0, reads?
     readEnd = at + 2;
     let word: number;
     let len: number;
+    let secondHalf = -1;
     if ((lo & 3) !== 3) {
       word = core.expandCompressed(lo);
       len = 2;
       if (word === 0) break;
+    } else if (at + 4 > pageEnd) {
+      // Its second half lies in the next page, whichever that is when the code runs.
+      secondHalf = core.secondHalf(at);
+      if (secondHalf < 0) break;
+      word = (lo | (secondHalf << 16)) >>> 0;
+      len = 4;
     } else {
-      if (at + 4 > pageEnd) break;
       word = (lo | (m[at + 2] << 16) | (m[at + 3] << 24)) >>> 0;
       readEnd = at + 4;
       len = 4;
@@ -119,6 +134,7 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0, reads?
     out.push({
       off: at - entry, len, name: helper && !(name in FP_MEMORY) ? "helper" : name, op, format, word, raw: len === 2 ? lo : word,
       rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
+      ...(secondHalf >= 0 ? { secondHalf } : {}),
     });
     at += len;
     if (ENDS_BLOCK.has(name)) break;

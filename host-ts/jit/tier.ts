@@ -20,6 +20,7 @@ export interface JitCoreExports {
   attention: WebAssembly.Global;
   remaining: WebAssembly.Global;
   dataTlb: WebAssembly.Global;
+  fetchTlb: WebAssembly.Global;
   jitLoad: Function;
   jitStore: Function;
   jitExecute: Function;
@@ -42,7 +43,10 @@ export interface JitLayout {
   JIT_MAX_INSNS: number;
   TLB_TAGS_R: number;
   TLB_TAGS_W: number;
+  TLB_TAGS_X: number;
   TLB_ADDEND: number;
+  JIT_STRADDLE: number;
+  JIT_STRADDLE_BITS: number;
   JIT_COUNTS: number;
   RAM_OFFSET: number;
 }
@@ -154,7 +158,7 @@ export class JitTier {
     this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb, fetchTlb: x.fetchTlb,
       load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
     };
     for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
@@ -170,6 +174,13 @@ export class JitTier {
       mstatus: layout.S_MSTATUS,
       tlbTagsR: layout.TLB_TAGS_R,
       tlbTagsW: tagsW,
+      tlbTagsX: layout.TLB_TAGS_X,
+      secondHalf: (host) => {
+        const e = layout.JIT_STRADDLE + (((host >>> 12) & ((1 << layout.JIT_STRADDLE_BITS) - 1)) << 3);
+        const words = this.translator.bytes;
+        const at = (o: number) => words[o] | (words[o + 1] << 8) | (words[o + 2] << 16) | (words[o + 3] << 24);
+        return at(e) >>> 0 === host ? at(e + 4) & 0xffff : -1;
+      },
       tlbAddend: layout.TLB_ADDEND,
       tlbEntries: tagsW / 8,
       maxInsns: layout.JIT_MAX_INSNS,
@@ -270,7 +281,8 @@ export class JitTier {
       }
       if (this.cache) {
         // Same bytes, same code: another machine's compile will do (read after jitProtect, as the compile's are).
-        const key = regionKey(this.translator.bytes, host, reads);
+        const straddler = region.flatMap((b) => b.insns).find((i) => i.secondHalf !== undefined);
+        const key = regionKey(this.translator.bytes, host, reads, straddler?.secondHalf);
         const hit = this.cache.lookup(key);
         if (hit && this.installCached(host, hit, word)) {
           this.stats.reused++;
@@ -426,6 +438,7 @@ export function newModule(): ModuleWriter {
   w.import({ module: "env", name: "attention", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "dataTlb", kind: "global", valType: I32, mutable: true });
+  w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "load", kind: "func", type: load });
   w.import({ module: "env", name: "store", kind: "func", type: store });
   w.import({ module: "env", name: "execute", kind: "func", type: execute });

@@ -13,7 +13,7 @@ import {
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
-export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_DATA_TLB = 4;
+export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_DATA_TLB = 4, G_FETCH_TLB = 5;
 export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
 const F_M0 = 3;
 /** Type index of `() -> ()`, every block's type (tier.ts declares it first). */
@@ -124,6 +124,27 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.get(L_VA).get(L_SLOT).mem(Op.i64_load, 3, core.tlbAddend + kindTags).op(Op.i64_add).op(Op.i32_wrap_i64);
   };
 
+  /**
+   * An instruction straddling the page end was decoded with the second half the guest last
+   * fetched there. Before it runs, the next page must be in the fetch TLB (so mapped and
+   * executable now) and hold that half; otherwise control leaves, and the interpreter fetches
+   * whatever is there, taking any fault.
+   */
+  const checkSecondHalf = (i: Insn, secondHalf: number, index: number) => {
+    pcAt(i.off + 2); f.set(L_VA); // a page start: its tag is the address itself
+    f.get(L_VA).i64(9).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
+      .gget(G_FETCH_TLB).op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, core.tlbTagsX);
+    f.get(L_VA).op(Op.i64_eq);
+    open(Op.if, I32);
+    hostAddress(core.tlbTagsX);
+    f.mem(Op.i32_load16_u, 1, 0).i32(secondHalf).op(Op.i32_ne);
+    f.op(Op.else).i32(1);
+    close();
+    open(Op.if);
+    exit(() => pcAt(i.off), index);
+    close();
+  };
+
   /** Pushes the value loaded at rs1 + imm: the TLB hit inline, else the core's slow path. */
   const loadValue = (i: Insn, index: number, size: number, load: number, signed: boolean) => {
     effectiveAddress(i);
@@ -217,6 +238,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     const end = insns[n - 1].off + insns[n - 1].len;
     insns.forEach((i, index) => {
       const name = i.name;
+      if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
       count(kindOf(i));
       if (name in ALU_RR) {
         if (i.rd === 0) return;

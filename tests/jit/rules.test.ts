@@ -9,8 +9,8 @@ import { newModule } from "../../host-ts/jit/tier.js";
 
 const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
-  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, tlbTagsR: 0, tlbTagsW: 2048,
-  tlbAddend: 6144, tlbEntries: 256, maxInsns: 128,
+  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
+  tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1,
 };
 
 const accepted = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || runsInHelper(e.format, e.ext)));
@@ -24,11 +24,12 @@ describe("translation rules", () => {
     for (const n of ["ecall", "ebreak", "mret", "sret", "wfi", "sfence.vma", "fence.i"]) expect(names.has(n), n).toBe(false);
   });
 
-  it.each(accepted.map((e) => [e.name, e] as const))("%s emits valid code", (_name, e) => {
+  it.each(accepted.flatMap((e) => [[e.name, e, false], [`${e.name} straddling a page end`, e, true]] as const))("%s emits valid code", (_name, e, straddles) => {
     const fp = runsInHelper(e.format, e.ext) && !(e.name in FP_MEMORY);
     const insn: Insn = {
       off: 0, len: 4, name: fp ? "helper" : e.name, op: e.id, format: e.format, word: e.match, raw: e.match,
       rd: 5, rs1: 6, rs2: 7, imm: e.format === "B" || e.format === "J" ? 8 : 4,
+      ...(straddles ? { secondHalf: e.match >>> 16 } : {}),
     };
     const w = newModule();
     w.func(BLOCK_TYPE, LOCALS, emitRegion(core, [{ start: 0, insns: [insn] }]));

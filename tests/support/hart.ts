@@ -8,6 +8,7 @@
 // CSR logic (csrRead/csrWrite below execute csrrs/csrrw in M-mode).
 import { readFileSync } from "node:fs";
 import { Core, RAM_BASE, Reason, RunState, type LayoutName, type ReasonCode } from "../../host-ts/core.js";
+import type { JitOptions } from "../../host-ts/jit/tier.js";
 import { asm } from "./asm.js";
 import { PRIV } from "./riscv.js";
 
@@ -43,6 +44,8 @@ export interface HartOptions {
    * with RWX, as firmware leaves it, so S and U may run. "none": every entry is off.
    */
   pmp?: "open" | "none";
+  /** The translation tier, as Core.create takes it (absent: interpret only). */
+  jit?: JitOptions;
 }
 
 type Num = number | bigint;
@@ -59,6 +62,7 @@ export class Hart {
     const core = await Core.create(await coreModule(), {
       ramBytes: opts.ramBytes ?? RAM_SIZE,
       harts: 1,
+      jit: opts.jit,
       mmio: {
         read: (addr, size) => { mmio.push({ write: false, addr, size, value: 0 }); return 0; },
         write: (addr, size, value) => { mmio.push({ write: true, addr, size, value }); },
