@@ -37,7 +37,7 @@ class NodeFleet implements Fleet {
         cpuShare: g.cpuShare ?? FLEET_DEFAULTS.cpuShare,
         timeout: g.timeout ?? FLEET_DEFAULTS.timeout,
         outputLimit: g.outputLimit ?? FLEET_DEFAULTS.outputLimit,
-        jit: g.jit,
+        jit: g.jit ?? FLEET_DEFAULTS.jitThreshold,
       },
       quantum: options.quantum,
     };

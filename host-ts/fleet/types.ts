@@ -63,7 +63,7 @@ export interface PerGuestOptions {
   timeout?: number;
   /** Bytes of output a job may print (default 1 MiB). */
   outputLimit?: number;
-  /** As MachineConfig.jit. */
+  /** As MachineConfig.jit (default: on, threshold 300; see FLEET_DEFAULTS). */
   jit?: MachineConfig["jit"];
 }
 
