@@ -11,7 +11,7 @@ export const DEFAULT_PROMPT = /[#$] $/;
 /**
  * `jitThreshold`: the guests of a fleet run the same code job after job, and what one guest
  * compiles every later guest of its worker starts with (its lineage), so code is worth
- * compiling at a few hundred visits in one job instead of a machine's 5000: the fixed job
+ * compiling at a few hundred visits in one job instead of a machine's thousands: the fixed job
  * interprets 0.95 M instructions instead of 2.0 M and takes about 5% less CPU.
  */
 export const FLEET_DEFAULTS = { guestsPerWorker: 4, timeout: 60_000, outputLimit: 1 << 20, cpuShare: 1, bootTimeout: 300_000, jitThreshold: 300 } as const;
