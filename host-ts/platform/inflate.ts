@@ -5,8 +5,11 @@ import { useInflater } from "../../images/gzip.js";
 
 let installed: Promise<void> | null = null;
 
-/** Installs Node's zlib for every gunzip from now on (once; elsewhere nothing changes). */
+/**
+ * Installs Node's zlib for every gunzip from now on, in Node and in Deno (its node:zlib);
+ * once. Browsers keep DecompressionStream.
+ */
 export function installFastInflate(): Promise<void> {
-  installed ??= runtime === "node" ? import("./node-inflate.js").then((m) => useInflater(m.inflate), () => {}) : Promise.resolve();
+  installed ??= runtime !== "browser" ? import("./node-inflate.js").then((m) => useInflater(m.inflate), () => {}) : Promise.resolve();
   return installed;
 }

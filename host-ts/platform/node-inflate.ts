@@ -1,6 +1,6 @@
 // gunzip through Node's zlib: one call for the whole buffer on the thread pool, instead of
 // DecompressionStream's promise per 16 KiB (a 4 MiB kernel: about 30 ms against 130).
-// Installed by inflate.ts in Node only.
+// Installed by inflate.ts in Node and Deno (which has node:zlib), never in browsers.
 import { gunzip } from "node:zlib";
 import { constants } from "node:buffer";
 import { InflateLimit } from "../../images/gzip.js";

@@ -4,6 +4,8 @@
 // that lies is corrupt data (zlib checks it), never a giant allocation.
 import { describe, it, expect } from "vitest";
 import { gzipSync } from "node:zlib";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { inflate } from "../../host-ts/platform/node-inflate.js";
 import { InflateLimit } from "../../images/gzip.js";
 
@@ -54,4 +56,13 @@ describe("Node's inflater for boot images", () => {
     await expect(inflate(withIsize(gz, 1000), 1 << 20)).rejects.toBeInstanceOf(InflateLimit);
     await expect(inflate(withIsize(gz, 0xffff_ffff), 1 << 20)).rejects.toBeInstanceOf(InflateLimit);
   });
+
+  it("behaves the same under Deno, which boots through it too (node:zlib)", () => {
+    const deno = join(__dirname, "..", "..", "node_modules", ".bin", "deno");
+    const r = spawnSync(deno, ["run", "--quiet", "--sloppy-imports", `--allow-read=${join(__dirname, "..", "..")}`, join(__dirname, "deno-inflate.ts")], {
+      encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split("\n").pop()!)).toEqual({ exact: true, limit: "InflateLimit", corrupt: "error" });
+  }, 70_000);
 });
