@@ -108,9 +108,11 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     exit(() => pcAt(i.off + i.len), index + 1);
     close();
   };
-  const tlbSlot = (kindTags: number) => {
-    f.get(L_VA).i64(9).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
-      .get(L_TLB).op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, kindTags);
+  /** Pushes the tag of L_VA's slot in the TLB kind `kindTags` of the sets `sets` pushes (default: the data TLB). */
+  const tlbSlot = (kindTags: number, sets = () => { f.get(L_TLB); }) => {
+    f.get(L_VA).i64(9).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and);
+    sets();
+    f.op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, kindTags);
   };
   const effectiveAddress = (i: Insn) => {
     rs(i.rs1);
@@ -131,10 +133,9 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
    * whatever is there, taking any fault.
    */
   const checkSecondHalf = (i: Insn, secondHalf: number, index: number) => {
-    pcAt(i.off + 2); f.set(L_VA); // a page start: its tag is the address itself
-    f.get(L_VA).i64(9).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32((core.tlbEntries - 1) << 3).op(Op.i32_and)
-      .gget(G_FETCH_TLB).op(Op.i32_add).tee(L_SLOT).mem(Op.i64_load, 3, core.tlbTagsX);
-    f.get(L_VA).op(Op.i64_eq);
+    pcAt(i.off + 2); f.set(L_VA);
+    tlbSlot(core.tlbTagsX, () => { f.gget(G_FETCH_TLB); });
+    f.get(L_VA).op(Op.i64_eq); // a page start: its tag is the address itself
     open(Op.if, I32);
     hostAddress(core.tlbTagsX);
     f.mem(Op.i32_load16_u, 1, 0).i32(secondHalf).op(Op.i32_ne);
