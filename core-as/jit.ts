@@ -102,9 +102,20 @@ export function jitProbe(host: u32, counted: bool): u32 {
 export function noteStraddle(va: u64, raw: u32): void {
   const host = tlbLookup(KIND_X, va, 2);
   if (host == 0) return;
-  const e = JIT_STRADDLE + (((host >> 12) & ((1 << JIT_STRADDLE_BITS) - 1)) << 3);
+  const e = straddleEntry(host);
   store<u32>(e, host);
   store<u32>(e + 4, raw >>> 16);
+}
+
+/** The second half noteStraddle last recorded for the first half at `host`, or -1 (the translator asks). */
+export function jitSecondHalf(host: u32): i32 {
+  const e = straddleEntry(host);
+  return load<u32>(e) == host ? <i32>load<u32>(e + 4) : -1;
+}
+
+// @ts-ignore: decorator
+@inline function straddleEntry(host: u32): u32 {
+  return JIT_STRADDLE + (((host >> 12) & ((1 << JIT_STRADDLE_BITS) - 1)) << 3);
 }
 
 /** Whether the map has an entry for `host` (counting or compiled): its landings go there. */

@@ -26,6 +26,7 @@ export interface JitCoreExports {
   jitExecute: Function;
   jitProtect(host: number): number;
   jitInstall(host: number, fn: number, word: number): number;
+  jitSecondHalf(host: number): number;
   jitFlush(): void;
   setJitThreshold(n: number, batch: number): void;
   expandCompressed(h: number): number;
@@ -45,8 +46,6 @@ export interface JitLayout {
   TLB_TAGS_W: number;
   TLB_TAGS_X: number;
   TLB_ADDEND: number;
-  JIT_STRADDLE: number;
-  JIT_STRADDLE_BITS: number;
   JIT_COUNTS: number;
   RAM_OFFSET: number;
 }
@@ -175,12 +174,7 @@ export class JitTier {
       tlbTagsR: layout.TLB_TAGS_R,
       tlbTagsW: tagsW,
       tlbTagsX: layout.TLB_TAGS_X,
-      secondHalf: (host) => {
-        const e = layout.JIT_STRADDLE + (((host >>> 12) & ((1 << layout.JIT_STRADDLE_BITS) - 1)) << 3);
-        const words = this.translator.bytes;
-        const at = (o: number) => words[o] | (words[o + 1] << 8) | (words[o + 2] << 16) | (words[o + 3] << 24);
-        return at(e) >>> 0 === host ? at(e + 4) & 0xffff : -1;
-      },
+      secondHalf: (host) => x.jitSecondHalf(host),
       tlbAddend: layout.TLB_ADDEND,
       tlbEntries: tagsW / 8,
       maxInsns: layout.JIT_MAX_INSNS,
