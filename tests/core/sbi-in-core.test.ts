@@ -3,10 +3,9 @@
 // stops the core; everything else (and output that does not fit) still stops it for the
 // host (REASON_SBI), with the registers untouched.
 import { describe, it, expect, beforeEach } from "vitest";
-import { asm } from "../support/asm.js";
+import { asm, ld } from "../support/asm.js";
 import { Hart, CODE, DATA, MTVEC, STVEC, HANDLER, Reason } from "../support/hart.js";
 import { PageTables, leaf } from "../support/pagetable.js";
-import { ld } from "../support/asm.js";
 import { RAM_BASE } from "../../host-ts/core.js";
 import type { ReasonCode } from "../../host-ts/core.js";
 import { PRIV, PTE, X } from "../support/riscv.js";
