@@ -24,6 +24,13 @@ export function endSlice(): void {
   remaining = 1;
 }
 
+/** Ends the slice after at most `n` more instructions (the slice reports them as all it had). */
+export function capSlice(n: i32): void {
+  if (remaining <= n) return;
+  sliceBudget -= remaining - n;
+  remaining = n;
+}
+
 // @ts-ignore: decorator
 @inline export function retireOne(): void { remaining--; }
 

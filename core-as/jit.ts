@@ -10,7 +10,7 @@ import {
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
-import { remaining } from "./counters";
+import { remaining, capSlice } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
 import { instructionKey, decodedEntry } from "./dcache";
 
@@ -18,6 +18,12 @@ import { instructionKey, decodedEntry } from "./dcache";
 export let jitThreshold: u32 = 0;
 /** Blocks queued before the run loop stops to let the host compile them. */
 let batch: u32 = 32;
+/**
+ * A queued block waits at most this many more instructions before run() returns and the
+ * host compiles it: the host lengthens slices while compiled code runs fast, and the code
+ * that follows may be slow.
+ */
+const QUEUED_WAITS_AT_MOST: i32 = 100_000;
 
 /**
  * Landings the run loop counts in an instruction's decoded entry (16 bits of it) before it
@@ -146,6 +152,7 @@ function enqueue(host: u32): void {
   store<u32>(JIT_QUEUE + 4 + (n << 2), host);
   store<u32>(JIT_QUEUE, n + 1);
   if (n + 1 >= batch) requestStop(REASON_JIT);
+  else capSlice(QUEUED_WAITS_AT_MOST);
 }
 
 /**
