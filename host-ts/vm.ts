@@ -22,9 +22,8 @@ import { VirtioConsole } from "../devices/virtio/console.js";
 import type { FsBackend } from "../devices/fs/backend.js";
 import { RAM_BASE } from "./core.js";
 import type { CpuScheduler, SchedulerTicket } from "./cpu-scheduler.js";
+import { MIN_SLICE, nextSlice } from "./slice.js";
 
-/** Instructions per hart per core.run() call: long enough to amortise the call, short for latency. */
-const SLICE = 100_000;
 /** How often the loop lets the host's event loop run (input, timers, the embedder). */
 const YIELD_EVERY_MS = 8;
 /**
@@ -400,6 +399,7 @@ export class Vm {
     let lastYield = started;
     let steps = 0;
     const deterministic = this.clock instanceof InstructionClock;
+    let slice = MIN_SLICE;
     const ticket = (this.ticket = opts.scheduler ? opts.scheduler.join(opts.cpuShare) : null);
     try {
       for (;;) {
@@ -426,7 +426,10 @@ export class Vm {
           this.traced++;
           exit = await this.step(1);
         } else {
-          exit = await this.step(ticket ? Math.min(SLICE, Math.max(MIN_TURN_SLICE, Math.ceil(ticket.remaining() / this.core.harts))) : SLICE);
+          const stepStart = now();
+          exit = await this.step(ticket ? Math.min(slice, Math.max(MIN_TURN_SLICE, Math.ceil(ticket.remaining() / this.core.harts))) : slice);
+          // Deterministic mode keeps fixed slices: where they end decides when interrupts land.
+          if (!deterministic) slice = nextSlice(slice, this.core.lastRunSpent(), this.core.harts, now() - stepStart);
         }
         if (ticket && ticket.charge(this.instructions() - before)) ticket.release();
         if (exit) return exit;
