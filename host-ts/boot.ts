@@ -16,7 +16,7 @@
 //              and the others wait for SBI HSM.
 import { RAM_BASE, RunState, type Core } from "./core.js";
 import type { VirtBoard } from "./board.js";
-import { buildDeviceTree, userDeviceTree, type Chosen } from "./device-tree.js";
+import { buildDeviceTree, userDeviceTree, DTB_ROOM, type Chosen } from "./device-tree.js";
 import { writeFwDynamicInfo, FW_DYNAMIC_INFO_BYTES } from "./fw-dynamic.js";
 import { enterSupervisor, prepareHartForBuiltinSbi } from "./sbi.js";
 import { ImageError, type ElfImage } from "../images/elf.js";
@@ -121,11 +121,11 @@ function bootKernel(t: BootTarget, spec: Extract<BootImages, { kind: "kernel" }>
   t.entropy(rngSeed);
   const chosen: Chosen = { bootargs: spec.bootargs, initrd, rngSeed };
   const dtb = spec.dtb ? userDeviceTree(spec.dtb.bytes, spec.dtb.name, chosen) : buildDeviceTree(t.board, ramBytes, chosen);
-  const dtbAddr = alignDown(Math.min(ramEnd, DTB_LIMIT) - dtb.length, DTB_ALIGN);
+  const dtbAddr = alignDown(Math.min(ramEnd, DTB_LIMIT) - (dtb.length + DTB_ROOM), DTB_ALIGN);
   // QEMU keeps the fw_dynamic info in its boot ROM; hartvm has none and keeps it just below the DTB.
   const info = dtbAddr - 64;
   if (info < RAM_BASE) throw new ImageError(`the device tree does not fit in ${describeBytes(ramBytes)} of RAM`);
-  placed.bytes("the device tree", dtbAddr, dtb);
+  placed.bytes("the device tree", dtbAddr, dtb, dtb.length + DTB_ROOM);
   placed.bytes("the fw_dynamic info", info, new Uint8Array(FW_DYNAMIC_INFO_BYTES));
 
   core.setHtif(0n, 0n);

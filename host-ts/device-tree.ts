@@ -14,8 +14,12 @@ export interface Chosen {
   rngSeed?: Uint8Array;
 }
 
-/** QEMU pads its blob so firmware can edit it in place; 64 KiB is plenty for ours. */
-const PADDING = 64 * 1024;
+/**
+ * Free RAM kept after the blob, which firmware grows the tree into when it edits it in place
+ * (OpenSBI's fdt_open_into). As QEMU does, the blob's totalsize counts only its content: Linux
+ * checksums totalsize bytes at boot (of_fdt_crc32), which 64 KiB of padding made 16 times longer.
+ */
+export const DTB_ROOM = 64 * 1024;
 const PHANDLE_DEVICES = 100; // devices take 100 + their row index; hart h's intc 1 + 2h, the cpu node 2 + 2h
 
 export function buildDeviceTree(board: VirtBoard, ramBytes: number, chosen: Chosen): Uint8Array {
@@ -63,7 +67,7 @@ export function buildDeviceTree(board: VirtBoard, ramBytes: number, chosen: Chos
       { name: "soc", props: { "#address-cells": 2, "#size-cells": 2, compatible: "simple-bus", ranges: true }, children: soc },
     ],
   };
-  return encodeFdt(tree, { padding: PADDING });
+  return encodeFdt(tree);
 }
 
 /** A user's device tree with /chosen filled in; a malformed blob is an image error naming the file. */
@@ -81,7 +85,7 @@ export function userDeviceTree(blob: Uint8Array, name: string, chosen: Chosen): 
   const node: FdtNode = { ...old, props: { ...old.props, ...chosenProps(chosen) } };
   if (at >= 0) children[at] = node; else children.unshift(node);
   try {
-    return encodeFdt({ ...root, children }, { padding: PADDING, bootCpuId: decoded.bootCpuId, memReserve: decoded.memReserve });
+    return encodeFdt({ ...root, children }, { bootCpuId: decoded.bootCpuId, memReserve: decoded.memReserve });
   } catch (e) {
     throw new ImageError(`device tree '${name}': ${(e as Error).message.replace(/^fdt: /, "")}`);
   }

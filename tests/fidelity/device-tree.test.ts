@@ -62,4 +62,16 @@ describe("/chosen as QEMU 7.2 writes it", () => {
     expect(c["linux,initrd-start"]).toEqual(be32(0x8820_0000));
     expect(c["linux,initrd-end"]).toEqual(be32(0x8820_0010));
   });
+
+  // QEMU 7.2 packs the tree before loading it (fdt_pack: totalsize 4222 for -m 256M) and
+  // leaves the RAM after it free; Linux checksums totalsize bytes at boot (of_fdt_crc32).
+  it("the blob's totalsize is its content, with no padding counted in it", async () => {
+    const vm = await createMachine({ bios: "none", kernel: bin("probe.bin") });
+    const dtb = vm.deviceTree()!;
+    await vm.stop();
+    const dv = new DataView(dtb.buffer, dtb.byteOffset, dtb.byteLength);
+    const totalsize = dv.getUint32(4), stringsAt = dv.getUint32(12), stringsSize = dv.getUint32(32);
+    expect(totalsize).toBe(dtb.length);
+    expect(totalsize).toBe(stringsAt + stringsSize);
+  });
 });
