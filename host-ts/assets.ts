@@ -37,13 +37,14 @@ export function coreBuildId(module: WebAssembly.Module): string {
 
 async function compile(source: Uint8Array | ArrayBuffer | URL | string): Promise<WebAssembly.Module> {
   const bytes = await readInput(source, "core.wasm", MAX_CORE_BYTES);
+  const digest = sha256(bytes); // beside the compile
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(bytes as BufferSource);
   } catch (e) {
     throw new HartvmError("invalid-image", `core.wasm is not a valid WebAssembly module: ${(e as Error).message}`);
   }
-  buildIds.set(module, await sha256(bytes));
+  buildIds.set(module, await digest);
   return module;
 }
 
@@ -77,9 +78,9 @@ async function readDefaultGuest(): Promise<DefaultGuest> {
   const file = (name: string) => readInput(new URL(name, DEFAULT_GUEST_URL), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
   const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
   const { kernel_cmdline } = JSON.parse(new TextDecoder().decode(manifest)) as { kernel_cmdline?: string };
-  const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
-  return {
-    kernel: parsed, initrd: cpio, cmdline: kernel_cmdline ?? "console=ttyS0",
-    sha256: { kernel: await sha256(kernel), initrd: await sha256(initrd) },
-  };
+  // The digests run beside the inflates (both off the main thread), not after them.
+  const [parsed, cpio, kernelSha, initrdSha] = await Promise.all([
+    parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz"), sha256(kernel), sha256(initrd),
+  ]);
+  return { kernel: parsed, initrd: cpio, cmdline: kernel_cmdline ?? "console=ttyS0", sha256: { kernel: kernelSha, initrd: initrdSha } };
 }
