@@ -258,7 +258,7 @@ export async function checkDefaultGuest(state: SnapshotState): Promise<void> {
 
 async function defaultGuestHashes(sources: BootSources): Promise<{ kernel: string; initrd: string } | null> {
   if (sources.kernel !== "default" && sources.initrd !== "default") return null;
-  return (await loadDefaultGuest()).sha256;
+  return (await loadDefaultGuest()).sha256();
 }
 
 function fileHash(d: OpenDisk): string {
