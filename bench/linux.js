@@ -53,7 +53,7 @@ export async function bootToUserspace(ctx, label, initrd, fw, progress) {
   const runs = { hartvm: [], qemu: [] };
   for (let i = 0; i < ctx.reps; i++) {
     progress(`${label}, ${fw.name}: hartvm ${i + 1}/${ctx.reps}`);
-    runs.hartvm.push(await measure(process.execPath, [ctx.cli, "--kernel", ctx.kernel, "--initrd", initrd, "--append", append,
+    runs.hartvm.push(await measure(process.execPath, [ctx.cli, "--kernel", ctx.image, "--initrd", initrd, "--append", append,
       "--timeout", "300", "--jit", ctx.jit, ...fw.hartvm], { watch: BOOT_EVENTS, expect: "user" }));
     if (ctx.qemu) {
       progress(`${label}, ${fw.name}: qemu ${i + 1}/${ctx.reps}`);
@@ -120,7 +120,7 @@ export async function computeSuite(ctx, initrd, progress) {
   const runs = { hartvm: [], qemu: [] };
   for (let i = 0; i < ctx.reps; i++) {
     progress(`compute suite: hartvm ${i + 1}/${ctx.reps}`);
-    runs.hartvm.push(perWorkload(await measure(process.execPath, [ctx.cli, "--kernel", ctx.kernel, "--initrd", initrd, "--append", append, "--timeout", "900", "--jit", ctx.jit], opts)));
+    runs.hartvm.push(perWorkload(await measure(process.execPath, [ctx.cli, "--kernel", ctx.image, "--initrd", initrd, "--append", append, "--timeout", "900", "--jit", ctx.jit], opts)));
     if (ctx.qemu) {
       progress(`compute suite: qemu ${i + 1}/${ctx.reps}`);
       runs.qemu.push(perWorkload(await measure(ctx.qemu, [...qemuVirt(ctx, initrd, append), "-bios", "default"], opts)));
