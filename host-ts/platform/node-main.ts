@@ -6,6 +6,7 @@ import { parseSubcommand, USAGE, type CliOptions } from "../cli.js";
 import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
 import { startGdbServer } from "./node-gdb.js";
+import { yieldHelperThreadsToGuest } from "./node-threads.js";
 
 const CTRL_A = 0x01;
 
@@ -88,6 +89,9 @@ async function run(o: CliOptions): Promise<number> {
   if (o.deterministic && !process.stdin.isTTY) machine.console.write(await readAll(process.stdin));
   const detach = o.deterministic && !process.stdin.isTTY ? () => {} : attachStdin(machine);
   try {
+    // Every helper thread exists by now (V8's from the start, libuv's since the images were read);
+    // the run command starts no worker threads, whose guests must keep their priority.
+    yieldHelperThreadsToGuest();
     machine.start();
     const exit = await machine.exited;
     if (exit.reason === "timeout") process.stderr.write(`\nhartvm: timed out after ${o.timeoutSeconds} s\n`);
