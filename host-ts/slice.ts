@@ -1,8 +1,8 @@
 // How many instructions each hart gets per core.run() in real-time mode.
 //
 // A run() costs the host a few microseconds (clock, devices, output, the call into the core),
-// which is nothing against an interpreted 100k-instruction slice (about 1 ms) but 5-10% of one
-// that compiled code runs in 30 µs. Timers and input are looked at only between slices, so a
+// which is nothing against an interpreted 100k-instruction slice (about 1 ms) but about 10% of
+// one that compiled code runs in 30 µs. Timers and input are looked at only between slices, so a
 // slice should not outlast about a millisecond: its size follows the speed of the last one.
 
 /** The smallest slice, and the size every machine starts with. */

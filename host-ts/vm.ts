@@ -420,20 +420,20 @@ export class Vm {
           continue; // the world may have changed while waiting for the turn
         }
         const before = ticket ? this.instructions() : 0;
+        const stepStart = now();
         let exit: ExitInfo | null;
         if (opts.trace && this.traced < opts.trace) {
           traceLine(this.core, opts.traceOut ?? (() => {}));
           this.traced++;
           exit = await this.step(1);
         } else {
-          const stepStart = now();
           exit = await this.step(ticket ? Math.min(slice, Math.max(MIN_TURN_SLICE, Math.ceil(ticket.remaining() / this.core.harts))) : slice);
-          // Deterministic mode keeps fixed slices: where they end decides when interrupts land.
-          if (!deterministic) slice = nextSlice(slice, this.core.lastRunSpent(), this.core.harts, now() - stepStart);
         }
         if (ticket && ticket.charge(this.instructions() - before)) ticket.release();
         if (exit) return exit;
         const t = now();
+        // Deterministic mode keeps fixed slices: where they end decides when interrupts land.
+        if (!deterministic) slice = nextSlice(slice, this.core.lastRunSpent(), this.core.harts, t - stepStart);
         this.runningMs = runningBefore + (t - started);
         if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
         // Under a scheduler the thread yields between turns (cpu-scheduler.ts).
