@@ -1,7 +1,9 @@
-// What hartvm costs the host besides guest time: compiling core.wasm, and the memory a
-// process holds beyond the guest's RAM.
+// What hartvm costs the host besides guest time: compiling core.wasm, the translation
+// tier's work on the guest's thread, and the memory a process holds beyond the guest's RAM.
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "./proc.js";
 import { stats } from "./stats.js";
 
@@ -31,6 +33,45 @@ export function wasmCompile(ctx, progress) {
   out.cpu = stats(runs.map((r) => r.cpu));
   out.bytes = readFileSync(ctx.wasmPath).length;
   return out;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The translation tier's cost on the thread that runs the guest, from createMachine() of the
+ * default guest to its shell prompt, each in a fresh Node process (the translator's
+ * JavaScript starts cold there, as in every CLI run): translating guest code to wasm, and
+ * compiling and instantiating modules in place; with the regions and modules that took and
+ * the time to the prompt. Null with the tier off.
+ */
+export function jitToPrompt(ctx, progress) {
+  if (ctx.jit === "off") return null;
+  const jit = ctx.jit === "on" ? true : Number(ctx.jit);
+  const script = `
+    const { createMachine } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "api.js")).href)});
+    const t0 = performance.now();
+    const vm = await createMachine({ jit: ${JSON.stringify(jit)} });
+    vm.start();
+    await vm.console.waitFor(/root@hartvm:/, { timeout: 120000 });
+    const wall = (performance.now() - t0) / 1000;
+    console.log(JSON.stringify({ wall, jit: vm.stats().jit }));
+    process.exit(0);`;
+  const runs = [];
+  for (let i = 0; i < Math.max(3, ctx.reps); i++) {
+    progress(`host cost: translation tier to the prompt ${i + 1}`);
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 300_000 });
+    if (r.status !== 0) throw new Error(`translation tier probe failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout.trim().split("\n").pop()));
+  }
+  const med = (f) => stats(runs.map(f)).median;
+  return {
+    toPrompt: med((r) => r.wall),
+    translateMs: med((r) => r.jit.translateMs),
+    inPlaceMs: med((r) => r.jit.inPlaceMs),
+    regions: med((r) => r.jit.blocks),
+    modules: med((r) => r.jit.modules),
+    reps: runs.length,
+  };
 }
 
 const MIB = 1024; // smaps and status count kB

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { bootToUserspace, defaultGuestPrompt, computeSuite } from "./linux.js";
 import { BARE, bareMetal } from "./baremetal.js";
-import { wasmCompile, memory, memoryAtPrompt } from "./hostcost.js";
+import { wasmCompile, jitToPrompt, memory, memoryAtPrompt } from "./hostcost.js";
 import { printTable } from "./table.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -103,7 +103,7 @@ async function main() {
       if (r.status !== 0) throw new Error(`bench/snapshot.js failed: ${r.stderr}`);
       snapshot = { ...JSON.parse(readFileSync(file, "utf8")), table: r.stdout.split("\n").filter((l) => l && !l.startsWith("JSON:")) };
     }
-    const hostCost = { wasmCompile: wasmCompile(ctx, progress), memory: await memory(ctx, memorySamples, progress) };
+    const hostCost = { wasmCompile: wasmCompile(ctx, progress), jit: jitToPrompt(ctx, progress), memory: await memory(ctx, memorySamples, progress) };
     load.end = loadavg();
     progress("");
 

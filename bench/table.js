@@ -25,6 +25,13 @@ export function printTable(r, log = console.log) {
   const h = r.hostCost;
   const c = h.wasmCompile;
   log(`\nhost: wasm compile of core.wasm (${(c.bytes / 1024).toFixed(0)} KiB, fresh process): median ${(c.median * 1000).toFixed(1)} ms wall, ${(c.cpu.median * 1000).toFixed(1)} ms CPU`);
+  const j = h.jit;
+  if (j) {
+    const share = (j.translateMs + j.inPlaceMs) / 10 / j.toPrompt;
+    log(`host: translation tier on the guest's thread, createMachine() of the default guest to its prompt (${j.reps} fresh processes, medians):` +
+      ` translate ${j.translateMs.toFixed(1)} ms + compile in place ${j.inPlaceMs.toFixed(1)} ms = ${share.toFixed(1)}% of ${j.toPrompt.toFixed(2)} s,` +
+      ` ${j.regions} regions in ${j.modules} modules`);
+  }
   const m = h.memory;
   if (m) {
     log(`host: memory of the default guest at its prompt, ${m.guestRamMiB} MiB RAM: RSS ${m.rssMiB.toFixed(0)} MiB (peak ${m.peakRssMiB.toFixed(0)}),` +

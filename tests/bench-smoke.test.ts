@@ -45,6 +45,14 @@ it("npm run bench -- --quick produces the table and the JSON", () => {
     // 8 per round, 5 to set up (la = 2, ld, 2 li) and 4 to exit (li, la = 2, sd to tohost)
     expect(byName("bare-metal int-loop").instructions).toBe(2_000_000 * 8 + 5 + 4);
     expect(json.hostCost.wasmCompile.median).toBeGreaterThan(0);
+    // the default guest's boot compiles code, translated and compiled on the guest's thread
+    const jit = json.hostCost.jit;
+    expect(jit.regions).toBeGreaterThan(0);
+    expect(jit.modules).toBeGreaterThan(0);
+    expect(jit.translateMs).toBeGreaterThan(0);
+    expect(jit.inPlaceMs).toBeGreaterThan(0);
+    expect(jit.translateMs + jit.inPlaceMs).toBeLessThan(jit.toPrompt * 1000);
+    expect(r.stdout).toMatch(/translation tier on the guest's thread/);
     const mem = json.hostCost.memory;
     expect(mem.guestRamMiB).toBe(256);
     expect(mem.guestResidentMiB).toBeGreaterThan(1); // the booted kernel touched guest RAM
