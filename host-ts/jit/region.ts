@@ -14,6 +14,7 @@ export interface TranslatorCore {
   xreg: number; // address of x0
   freg: number; // address of f0
   mstatus: number; // address of the mstatus slot
+  fcsr: number; // address of the fcsr slot
   tlbTagsR: number;
   tlbTagsW: number;
   tlbTagsX: number;

@@ -3,7 +3,7 @@
 // function table and tells the core where they are (core-as/jit.ts).
 import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
 import { decodeRegion, type TranslatorCore } from "./region.js";
-import { emitRegion, LOCALS, BLOCK_TYPE } from "./translate.js";
+import { emitRegion, regionLocals, BLOCK_TYPE } from "./translate.js";
 import { M_HELPERS } from "./rules.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { regionKey, regionMatches, type CachedRegion, type CodeCache, type WarmSet } from "./code-cache.js";
@@ -39,6 +39,7 @@ export interface JitLayout {
   XREG: number;
   FREG: number;
   S_MSTATUS: number;
+  S_FCSR: number;
   JIT_QUEUE: number;
   JIT_NONE: number;
   JIT_MAX_INSNS: number;
@@ -172,6 +173,7 @@ export class JitTier {
       xreg: layout.XREG,
       freg: layout.FREG,
       mstatus: layout.S_MSTATUS,
+      fcsr: layout.S_FCSR,
       tlbTagsR: layout.TLB_TAGS_R,
       tlbTagsW: tagsW,
       tlbTagsX: layout.TLB_TAGS_X,
@@ -290,7 +292,7 @@ export class JitTier {
       }
       const body = emitRegion(this.translator, region, this.counts);
       size += body.length;
-      writer.func(BLOCK_TYPE, LOCALS, body);
+      writer.func(BLOCK_TYPE, regionLocals(region), body);
       batch.hosts.push(host);
       batch.words.push(word);
     }

@@ -7,6 +7,7 @@
 // is read from the `pc` global, so a page mapped at several addresses shares one region.
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
+import { inlineFp, emitInlineFp, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
   ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
   SIGN_EXTEND, STORES,
@@ -28,7 +29,14 @@ const L_TLB = 35;
 const L_RETIRED = 36; // instructions an exit retires
 const L_CURRENT = 37; // the region block the dispatch loop runs next
 const L_REMAINING = 38; // the budget, kept here and written to the global around calls
-export const LOCALS: [number, ValType][] = [[34, I64], [5, I32]]; // 0..33 i64, 34..38 i32
+const LOCALS: [number, ValType][] = [[34, I64], [5, I32]]; // 0..33 i64, 34..38 i32
+const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inline
+
+/** The locals of the function emitRegion makes for `blocks`. */
+export function regionLocals(blocks: Block[]): [number, ValType][] {
+  const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && inlineFp(i) !== undefined));
+  return inline ? [...LOCALS, ...FP_LOCALS] : LOCALS;
+}
 
 /**
  * The function body for a region (from decodeRegion, not empty). With `counts` (the
@@ -194,6 +202,10 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     stopIfAttention(i, index);
   };
 
+  const fpContext: FpContext = {
+    f, open: (code) => open(code), close, freg: core.freg, fcsr: core.fcsr, mstatus: core.mstatus, localBase: L_FP,
+  };
+
   // Prologue.
   count(0);
   f.gget(G_PC).set(L_BASE);
@@ -266,7 +278,9 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       } else if (name === "auipc") {
         if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
       } else if (name === "helper") {
-        interpret(i, index);
+        const fp = inlineFp(i);
+        if (fp !== undefined) emitInlineFp(fpContext, i, fp, () => interpret(i, index));
+        else interpret(i, index);
       } else if (name in FP_MEMORY) {
         const [size, box] = FP_MEMORY[name];
         f.i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);

@@ -3,10 +3,11 @@
 
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const F64 = 0x7c;
 const FUNC = 0x60;
 const EMPTY = 0x40;
 
-export type ValType = typeof I32 | typeof I64;
+export type ValType = typeof I32 | typeof I64 | typeof F64;
 export interface FuncType { params: ValType[]; results: ValType[] }
 
 /** Opcodes, by their names in the text format. */
@@ -17,14 +18,17 @@ export const Op = {
   i32_load: 0x28, i64_load: 0x29, i32_load16_u: 0x2f, i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32,
   i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35, i64_store: 0x37, i64_store8: 0x3c,
   i64_store16: 0x3d, i64_store32: 0x3e,
-  i32_const: 0x41, i64_const: 0x42,
+  i32_const: 0x41, i64_const: 0x42, f64_const: 0x44,
   i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_gt_s: 0x4a, i32_le_s: 0x4c,
-  i64_eqz: 0x50, i64_eq: 0x51, i64_ne: 0x52, i64_lt_s: 0x53, i64_lt_u: 0x54, i64_ge_s: 0x59, i64_ge_u: 0x5a,
+  i64_eqz: 0x50, i64_eq: 0x51, i64_ne: 0x52, i64_lt_s: 0x53, i64_lt_u: 0x54, i64_gt_u: 0x56, i64_ge_s: 0x59, i64_ge_u: 0x5a,
+  f64_ne: 0x62, f64_ge: 0x66,
   i32_add: 0x6a, i32_sub: 0x6b, i32_mul: 0x6c, i32_and: 0x71, i32_or: 0x72, i32_shl: 0x74,
   i32_shr_s: 0x75, i32_shr_u: 0x76,
-  i64_add: 0x7c, i64_sub: 0x7d, i64_mul: 0x7e, i64_and: 0x83, i64_or: 0x84, i64_xor: 0x85,
+  i64_clz: 0x79, i64_ctz: 0x7a, i64_add: 0x7c, i64_sub: 0x7d, i64_mul: 0x7e, i64_and: 0x83, i64_or: 0x84, i64_xor: 0x85,
   i64_shl: 0x86, i64_shr_s: 0x87, i64_shr_u: 0x88,
-  i32_wrap_i64: 0xa7, i64_extend_i32_s: 0xac, i64_extend_i32_u: 0xad, i64_extend32_s: 0xc4,
+  f64_abs: 0x99, f64_add: 0xa0, f64_sub: 0xa1, f64_mul: 0xa2,
+  i32_wrap_i64: 0xa7, i64_extend_i32_s: 0xac, i64_extend_i32_u: 0xad, f64_convert_i32_u: 0xb8, f64_convert_i64_s: 0xb9,
+  i64_reinterpret_f64: 0xbd, f64_reinterpret_i64: 0xbf, i64_extend32_s: 0xc4,
 } as const;
 
 /** Growable byte buffer with LEB128 writers. */
@@ -106,6 +110,12 @@ export class FuncBody extends Bytes {
     if (typeof v === "number" && (v | 0) === v) return this.s32(v);
     if (typeof v === "number" && !Number.isSafeInteger(v)) throw new RangeError(`i64 constant ${v} is not an integer`);
     return this.s64(BigInt(v));
+  }
+  /** f64.const (only values exact in binary64). */
+  f64(v: number): this {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, v, true);
+    return this.byte(Op.f64_const).bytes(bytes);
   }
   get(local: number): this { return this.byte(Op.local_get).u32(local); }
   set(local: number): this { return this.byte(Op.local_set).u32(local); }

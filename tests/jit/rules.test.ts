@@ -4,12 +4,12 @@ import { describe, it, expect } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { translatable, runsInHelper, FP_MEMORY } from "../../host-ts/jit/rules.js";
 import type { Insn, TranslatorCore } from "../../host-ts/jit/region.js";
-import { emitRegion, LOCALS, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
+import { emitRegion, regionLocals, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
 import { newModule } from "../../host-ts/jit/tier.js";
 
 const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
-  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
+  xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, fcsr: 0x10208, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
   tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1,
 };
 
@@ -32,7 +32,8 @@ describe("translation rules", () => {
       ...(straddles ? { secondHalf: e.match >>> 16 } : {}),
     };
     const w = newModule();
-    w.func(BLOCK_TYPE, LOCALS, emitRegion(core, [{ start: 0, insns: [insn] }]));
+    const blocks = [{ start: 0, insns: [insn] }];
+    w.func(BLOCK_TYPE, regionLocals(blocks), emitRegion(core, blocks));
     expect(WebAssembly.validate(w.bytes() as BufferSource)).toBe(true);
   });
 });

@@ -1,0 +1,112 @@
+// Binary64 add, sub, mul and the fused multiply-adds that translated code computes inline
+// (host-ts/jit/fp-inline.ts), against QEMU's results: every vector of tests/fp/vectors.json
+// for them, in every rounding mode (those not to nearest-even take the interpreter's way),
+// run by a compiled loop that reads each case, computes it and stores result and fflags.
+// The loop must also have decided the round-to-nearest cases itself, not handed them all on.
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Core, RAM_BASE } from "../../host-ts/core.js";
+import { coreModule } from "../support/hart.js";
+import { asm, encoding } from "../support/asm.js";
+
+interface Vector { op: string; in: string[]; rm: number; res: string; fl: number }
+const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../fp/vectors.json", import.meta.url)), "utf8")) as Vector[];
+
+const OPS = ["fadd.d", "fsub.d", "fmul.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d"];
+const TABLE = RAM_BASE + 0x1_0000; // 32 bytes a case: f6, f7, f8, fcsr
+const OUT = RAM_BASE + 0x8_0000; // 16 bytes a case: result, fflags
+const A0 = 10, A1 = 11, A2 = 12, T0 = 5, T1 = 6;
+const FS_INITIAL = 1n << 13n;
+
+function program(op: string): number[] {
+  const fused = encoding(op).format === "R4";
+  return [
+    asm("ld", { rd: T0, rs1: A0, imm: 24 }),
+    asm("csrrw", { rd: 0, csr: 0x003, rs1: T0 }), // fcsr: frm for this case, flags cleared
+    asm("fld", { rd: 6, rs1: A0, imm: 0 }),
+    asm("fld", { rd: 7, rs1: A0, imm: 8 }),
+    asm("fld", { rd: 8, rs1: A0, imm: 16 }),
+    asm(op, { rd: 5, rs1: 6, rs2: 7, ...(fused ? { rs3: 8 } : {}), rm: 7 }), // dynamic: frm decides
+    asm("fsd", { rs1: A2, rs2: 5, imm: 0 }),
+    asm("csrrs", { rd: T1, csr: 0x001, rs1: 0 }),
+    asm("sd", { rs1: A2, rs2: T1, imm: 8 }),
+    asm("addi", { rd: A0, rs1: A0, imm: 32 }),
+    asm("addi", { rd: A2, rs1: A2, imm: 16 }),
+    asm("addi", { rd: A1, rs1: A1, imm: -1 }),
+    asm("bne", { rs1: A1, rs2: 0, imm: -48 }),
+    asm("jal", { rd: 0, imm: 0 }),
+  ];
+}
+
+interface Case { in: bigint[]; frm: number }
+interface Outcome { results: { res: bigint; fl: number }[]; rounds: number; handedOn: number }
+
+/** Runs the cases through the loop (compiled from its second round on, or interpreted). */
+async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
+  const core = await Core.create(await coreModule(), {
+    ramBytes: 1 << 20, harts: 1, mmio: { read: () => 0, write: () => {} },
+    ...(jit ? { jit: { threshold: 2, sync: true, batch: 1, cache: null } } : {}),
+  });
+  // Calls of the interpreter's semantics from compiled code, by op id: the csrrw of each
+  // round counts compiled rounds, the F/D op's own calls count the cases handed on.
+  const calls = new Map<number, number>();
+  if (jit) {
+    const env = (core.jit as unknown as { imports: { env: Record<string, unknown> } }).imports.env;
+    const execute = env.execute as (id: number, ...rest: number[]) => void;
+    env.execute = (id: number, ...rest: number[]) => { calls.set(id, (calls.get(id) ?? 0) + 1); execute(id, ...rest); };
+  }
+  const words = program(op);
+  const code = core.ramView(RAM_BASE, 4 * words.length)!;
+  words.forEach((w, i) => new DataView(code.buffer, code.byteOffset).setUint32(4 * i, w, true));
+  const table = core.ramView(TABLE, 32 * cases.length)!;
+  const tv = new DataView(table.buffer, table.byteOffset);
+  cases.forEach((c, k) => {
+    c.in.forEach((v, j) => tv.setBigUint64(32 * k + 8 * j, v, true));
+    tv.setBigUint64(32 * k + 24, BigInt(c.frm) << 5n, true);
+  });
+  core.resetHart(0, BigInt(RAM_BASE));
+  core.setSlot(0, "S_MSTATUS", core.getSlot(0, "S_MSTATUS") | FS_INITIAL);
+  core.setX(0, A0, BigInt(TABLE));
+  core.setX(0, A1, BigInt(cases.length));
+  core.setX(0, A2, BigInt(OUT));
+  for (let i = 0; i < 1000 && core.getX(0, A1) !== 0n; i++) core.run(10_000);
+  expect(core.getX(0, A1)).toBe(0n);
+  const out = core.ramView(OUT, 16 * cases.length)!;
+  const ov = new DataView(out.buffer, out.byteOffset);
+  return {
+    results: cases.map((_, k) => ({ res: ov.getBigUint64(16 * k, true), fl: Number(ov.getBigUint64(16 * k + 8, true)) })),
+    rounds: calls.get(encoding("csrrw").id) ?? 0,
+    handedOn: calls.get(encoding(op).id) ?? 0,
+  };
+}
+
+/** Ordinary operands (normal, within 2^+-40, either sign): what numeric code computes. */
+function ordinary(count: number, seed: number): Case[] {
+  let s = seed;
+  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  const value = () => (BigInt(next() & 1) << 63n) | (BigInt(1023 - 40 + (next() % 81)) << 52n) | (BigInt(next() & 0xfffff) << 32n) | BigInt(next());
+  return Array.from({ length: count }, () => ({ in: [value(), value(), value()], frm: 0 }));
+}
+
+describe("inline binary64 arithmetic in translated code", () => {
+  it.each(OPS)("%s matches QEMU on every vector", async (op) => {
+    const vs = vectors.filter((v) => v.op === op);
+    expect(vs.length).toBeGreaterThan(700);
+    const cases = vs.map((v) => ({ in: [0, 1, 2].map((j) => BigInt("0x" + (v.in[j] ?? "0"))), frm: v.rm }));
+    const { results, rounds } = await run(op, cases, true);
+    expect(rounds).toBeGreaterThan(cases.length * 0.9); // nearly all of them ran compiled
+    const wrong = vs.flatMap((v, k) => results[k].res === BigInt("0x" + v.res) && results[k].fl === v.fl ? [] :
+      [`${v.in.join(" ")} rm ${v.rm}: ${results[k].res.toString(16)} fl ${results[k].fl}, QEMU ${v.res} fl ${v.fl}`]);
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(OPS)("%s on ordinary operands: decided inline, as the interpreter computes it", async (op) => {
+    const cases = ordinary(2000, 0x9e3779b9 ^ op.length);
+    const [compiled, interpreted] = await Promise.all([run(op, cases, true), run(op, cases, false)]);
+    expect(compiled.results).toEqual(interpreted.results);
+    expect(compiled.results.some((r) => r.fl === 1)).toBe(true); // inexact results among them
+    expect(compiled.rounds).toBeGreaterThan(1900);
+    expect(compiled.handedOn).toBeLessThan(compiled.rounds / 100); // near ties and exact zeros only
+  });
+});
