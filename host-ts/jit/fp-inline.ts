@@ -74,8 +74,9 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     f.set(local);
   };
   const asF64 = (local: number) => f.get(local).op(Op.f64_reinterpret_i64);
+  let nested = 0; // constructs open inside the undecided block
   /** Leaves for the interpreter's semantics when the i32 on the stack is nonzero. */
-  const slowIf = () => f.op(Op.br_if).u32(0);
+  const slowIf = () => f.op(Op.br_if).u32(nested);
   /** normal64(bits in `local`): finite and above the smallest normal; otherwise leave. */
   const requireNormal = (local: number) => {
     f.get(local).i64(ABS).op(Op.i64_and).i64(HIDDEN + 1n).op(Op.i64_sub).i64(EXP - (HIDDEN + 1n)).op(Op.i64_ge_u);
@@ -125,9 +126,21 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     f.op(Op.i32_or).op(Op.f64_convert_i32_u).set(G);
   } else {
     operand(i.word >>> 27, op.negC, C);
-    // a and b normal with 2^-900 <= |a*b| < 2^962, |c| < 2^991 (FASTPATH.md, fused multiply-add)
     f.get(A).i64(52).op(Op.i64_shr_u).i64(0x7ff).op(Op.i64_and).set(EA);
     f.get(B).i64(52).op(Op.i64_shr_u).i64(0x7ff).op(Op.i64_and).set(EB);
+    // A zero factor and a finite other factor and addend: the product is an exact zero and
+    // the result is the addend, or a zero whose sign the host's addition picks by the same
+    // IEEE 754 rule; nothing is inexact. (A tenth of matmul's multiply-adds: zeros in b.)
+    f.get(A).i64(ABS).op(Op.i64_and).op(Op.i64_eqz).get(EB).i64(0x7ff).op(Op.i64_ne).op(Op.i32_and);
+    f.get(B).i64(ABS).op(Op.i64_and).op(Op.i64_eqz).get(EA).i64(0x7ff).op(Op.i64_ne).op(Op.i32_and).op(Op.i32_or);
+    f.get(C).i64(EXP).op(Op.i64_and).i64(EXP).op(Op.i64_ne).op(Op.i32_and);
+    c.open(Op.if);
+    asF64(A).get(B).op(Op.f64_reinterpret_i64).op(Op.f64_mul).get(C).op(Op.f64_reinterpret_i64).op(Op.f64_add);
+    f.op(Op.i64_reinterpret_f64).set(R);
+    f.f64(0).set(G);
+    f.op(Op.else);
+    nested = 1;
+    // a and b normal with 2^-900 <= |a*b| < 2^962, |c| < 2^991 (FASTPATH.md, fused multiply-add)
     f.get(EA).i64(1).op(Op.i64_sub).i64(2046).op(Op.i64_ge_u);
     f.get(EB).i64(1).op(Op.i64_sub).i64(2046).op(Op.i64_ge_u).op(Op.i32_or);
     f.get(EA).get(EB).op(Op.i64_add).i64(2046 - 900).op(Op.i64_sub).i64(1860).op(Op.i64_gt_u).op(Op.i32_or);
@@ -165,6 +178,8 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     f.get(G).op(Op.f64_abs).get(R).i64(EXP).op(Op.i64_and).i64(53n << 52n).op(Op.i64_sub).op(Op.f64_reinterpret_i64).op(Op.f64_ge);
     f.op(Op.i32_or).op(Op.i32_and);
     slowIf();
+    c.close();
+    nested = 0;
   }
   // decided: the result, FS dirty, NX when inexact
   f.i32(0).get(R).mem(Op.i64_store, 3, c.freg + 8 * i.rd);

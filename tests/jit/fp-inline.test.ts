@@ -81,11 +81,18 @@ async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
   };
 }
 
-/** Ordinary operands (normal, within 2^+-40, either sign): what numeric code computes. */
-function ordinary(count: number, seed: number): Case[] {
+/**
+ * Ordinary operands (normal, within 2^+-40, either sign): what numeric code computes. With
+ * `zeros`, one operand in eight is a signed zero (matrices have them).
+ */
+function ordinary(count: number, seed: number, zeros = false): Case[] {
   let s = seed;
   const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-  const value = () => (BigInt(next() & 1) << 63n) | (BigInt(1023 - 40 + (next() % 81)) << 52n) | (BigInt(next() & 0xfffff) << 32n) | BigInt(next());
+  const value = () => {
+    const sign = BigInt(next() & 1) << 63n;
+    if (zeros && next() % 8 === 0) return sign;
+    return sign | (BigInt(1023 - 40 + (next() % 81)) << 52n) | (BigInt(next() & 0xfffff) << 32n) | BigInt(next());
+  };
   return Array.from({ length: count }, () => ({ in: [value(), value(), value()], frm: 0 }));
 }
 
@@ -108,5 +115,13 @@ describe("inline binary64 arithmetic in translated code", () => {
     expect(compiled.results.some((r) => r.fl === 1)).toBe(true); // inexact results among them
     expect(compiled.rounds).toBeGreaterThan(1900);
     expect(compiled.handedOn).toBeLessThan(compiled.rounds / 100); // near ties and exact zeros only
+  });
+
+  it.each(OPS.filter((op) => encoding(op).format === "R4"))("%s with zero factors and addends: decided inline, as the interpreter computes it", async (op) => {
+    const cases = ordinary(2000, 0x2545f491 ^ op.length, true);
+    const [compiled, interpreted] = await Promise.all([run(op, cases, true), run(op, cases, false)]);
+    expect(compiled.results).toEqual(interpreted.results);
+    expect(compiled.rounds).toBeGreaterThan(1900);
+    expect(compiled.handedOn).toBeLessThan(compiled.rounds / 50);
   });
 });
