@@ -109,7 +109,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   /**
    * A slow-path access may have touched a device that wants the run loop's attention (an
    * interrupt line, tohost, a stop): leave right after this instruction, as the interpreter
-   * would. Only slow paths set it, so the check costs one global read per access.
+   * would. Only calls into the core set it, so the check follows the call, never a TLB hit.
    */
   const stopIfAttention = (i: Insn, index: number) => {
     f.gget(G_ATTENTION); open(Op.if);
@@ -154,8 +154,12 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     close();
   };
 
-  /** Pushes the value loaded at rs1 + imm: the TLB hit inline, else the core's slow path. */
-  const loadValue = (i: Insn, index: number, size: number, load: number, signed: boolean) => {
+  /**
+   * Pushes the value loaded at rs1 + imm: the TLB hit inline, else the core's slow path.
+   * Only the slow path can raise attention (an MMIO read): then `commit` writes the value,
+   * which it finds in L_VA, where the instruction puts it, and the region leaves after it.
+   */
+  const loadValue = (i: Insn, index: number, size: number, load: number, signed: boolean, commit: () => void) => {
     effectiveAddress(i);
     tlbSlot(core.tlbTagsR);
     tagMatches(size);
@@ -167,6 +171,12 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.get(L_VA).i32(size); callHelper(F_LOAD, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     if (signed) f.op(SIGN_EXTEND[size]);
+    f.set(L_VA);
+    f.gget(G_ATTENTION); open(Op.if);
+    commit();
+    exit(() => pcAt(i.off + i.len), index + 1);
+    close();
+    f.get(L_VA);
     close();
   };
   /** Stores the value `value` pushes at rs1 + imm. */
@@ -182,6 +192,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     pcAt(i.off); f.gset(G_PC);
     f.get(L_VA).i32(size); value(); callHelper(F_STORE, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
+    stopIfAttention(i, index); // only the slow path can raise it (an MMIO write, tohost)
     close();
   };
   /**
@@ -288,27 +299,27 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         interpret(i, index); // FS is off: the interpreter raises illegal instruction
         f.op(Op.else);
         if (name === "flw" || name === "fld") {
-          f.i32(0);
-          loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false);
-          if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
-          f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
-          f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+          const writeF = (value: () => void) => {
+            f.i32(0);
+            value();
+            if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
+            f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
+            f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+          };
+          writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false, () => writeF(() => f.get(L_VA))));
         } else {
           storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
         }
         close();
-        stopIfAttention(i, index);
       } else if (name === "fence") {
         // Harts interleave only between run() slices, so ordering is already total.
       } else if (name in LOADS) {
         const [size, load, signed] = LOADS[name];
-        loadValue(i, index, size, load, signed);
+        loadValue(i, index, size, load, signed, () => { if (i.rd !== 0) f.get(L_VA).set(i.rd); });
         setRd(i.rd);
-        stopIfAttention(i, index);
       } else if (name in STORES) {
         const [size, store] = STORES[name];
         storeValue(i, index, size, store, () => rs(i.rs2));
-        stopIfAttention(i, index);
       } else if (name in BRANCHES) {
         rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
         open(Op.if);
