@@ -112,8 +112,9 @@ export function sqrt64(a: u64): u64 {
  * a * b + c with one rounding. The product is split exactly into ph + pl (ph = RN(a*b);
  * pl from the low 64 bits of the integer product of the significands), then three TwoSums
  * rewrite a*b + c exactly as r + e + tl with r = RN(sh + t). r is the correctly rounded
- * result when |e + tl| is below half an ulp of r, which RN(e + tl) decides exactly (RN is
- * monotone and half an ulp is a binary64 value); the sum is exact iff RN(e + tl) == 0.
+ * result when tl = 0 (a*b + c is then sh + t), or when |e + tl| is below half an ulp of r,
+ * which RN(e + tl) decides exactly (RN is monotone and half an ulp is a binary64 value);
+ * the sum is exact iff RN(e + tl) == 0.
  */
 export function mulAdd64(a: u64, b: u64, c: u64): u64 {
   const ea = <i32>(a >> 52) & 0x7ff, eb = <i32>(b >> 52) & 0x7ff, ec = <i32>(c >> 52) & 0x7ff;
@@ -145,8 +146,9 @@ export function mulAdd64(a: u64, b: u64, c: u64): u64 {
   if (er < (<u64>54 << 52)) return NONE64; // below 2^-969 (or zero): half an ulp would be subnormal
   const g = e + tl;
   if (g == 0) return r; // exact
-  // a power of two has a closer neighbour below; a near tie needs the exact digits
-  if ((r & FRAC64) == 0 || abs<f64>(g) >= f(er - (<u64>53 << 52))) return NONE64;
+  // a power of two has a closer neighbour below; a near tie needs the exact digits, unless
+  // tl = 0: then the exact value is sh + t, which rr is the correctly rounded sum of
+  if (tl != 0 && ((r & FRAC64) == 0 || abs<f64>(g) >= f(er - (<u64>53 << 52)))) return NONE64;
   fflags |= FLAG_NX;
   return r;
 }

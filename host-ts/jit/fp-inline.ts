@@ -172,8 +172,10 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     f.get(R).i64(EXP).op(Op.i64_and).i64(54n << 52n).op(Op.i64_lt_u);
     slowIf();
     f.get(E).get(TL).op(Op.f64_add).set(G);
-    // inexact: r is right only if it is not a power of two and |g| < ulp(r)/2 (ties included: leave)
+    // inexact: r is right if tl = 0 (the exact value is sh + t, which r is the rounded sum
+    // of), or if it is not a power of two and |g| < ulp(r)/2 (ties included: leave)
     f.get(G).f64(0).op(Op.f64_ne);
+    f.get(TL).f64(0).op(Op.f64_ne).op(Op.i32_and);
     f.get(R).i64(FRAC).op(Op.i64_and).op(Op.i64_eqz);
     f.get(G).op(Op.f64_abs).get(R).i64(EXP).op(Op.i64_and).i64(53n << 52n).op(Op.i64_sub).op(Op.f64_reinterpret_i64).op(Op.f64_ge);
     f.op(Op.i32_or).op(Op.i32_and);
