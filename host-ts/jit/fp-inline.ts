@@ -1,5 +1,6 @@
 // Binary64 add, sub, mul and the four fused multiply-adds computed in translated code with
-// the host's f64 arithmetic, for round-to-nearest-even results that are finite and normal:
+// the host's f64 arithmetic, for round-to-nearest-even results that are finite and normal
+// (and the sign injections and moves between x and f registers, which are bit moves):
 // the same proofs as the core's fast paths (core-as/fpu/FASTPATH.md), so when the code
 // decides a result it is the exact RISC-V result and NX is the only flag it can raise.
 // Anything it cannot decide (another rounding mode, FS off, NaN, infinite, zero or tiny
@@ -20,17 +21,26 @@ const FAST: Record<string, { kind: "add" | "mul" | "fma"; negA?: boolean; negB?:
   "fnmsub.d": { kind: "fma", negA: true },
   "fnmadd.d": { kind: "fma", negA: true, negC: true },
 };
+/** Bit moves: no rounding, no flags; only FS decides (off: illegal instruction). */
+const MOVES = new Set(["fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmv.x.d", "fmv.d.x"]);
 const NAME_OF = new Map(ENCODINGS.map((e) => [e.id, e.name]));
 
 /** The instruction's name when translated code computes it inline (a helper's op id), else undefined. */
 export function inlineFp(i: Insn): string | undefined {
   const name = NAME_OF.get(i.op);
+  if (name !== undefined && MOVES.has(name)) return name;
   if (name === undefined || !(name in FAST)) return undefined;
   const rm = (i.word >>> 12) & 7;
   return rm === 0 || rm === 7 ? name : undefined; // static RNE, or dynamic (frm checked when it runs)
 }
 
-/** Locals the code uses: i64 then f64, appended after the translator's own. */
+/** Whether instruction `i`, computed inline, needs FP_LOCALS (the arithmetic does, moves do not). */
+export function needsFpLocals(i: Insn): boolean {
+  const name = inlineFp(i);
+  return name !== undefined && name in FAST;
+}
+
+/** Locals the arithmetic uses: i64 then f64, appended after the translator's own. */
 export const FP_LOCALS: [number, ValType][] = [[7, I64], [13, F64]];
 
 const SIGN = -(2n ** 63n);
@@ -53,6 +63,9 @@ export interface FpContext {
   mstatus: number;
   /** The first of FP_LOCALS. */
   localBase: number;
+  /** Pushes x register r (x0 reads 0) / pops into it (x0 drops), as translated code keeps them. */
+  getX(r: number): void;
+  setX(r: number): void;
 }
 
 /**
@@ -60,6 +73,7 @@ export interface FpContext {
  * interpreter's semantics, for whatever the computation leaves undecided.
  */
 export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => void): void {
+  if (MOVES.has(name)) { emitMove(c, i, name, slow); return; }
   const { f } = c;
   const op = FAST[name];
   // i64 locals
@@ -191,6 +205,36 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   f.i32(0).i32(0).mem(Op.i64_load, 3, c.fcsr).i64(NX).op(Op.i64_or).mem(Op.i64_store, 3, c.fcsr);
   c.close();
   f.op(Op.br).u32(1); // past the interpreter's semantics
+  c.close();
+  slow();
+  c.close();
+}
+
+/** fsgnj*.d, fmv.x.d and fmv.d.x: bits moved as the interpreter moves them, when FS is on. */
+function emitMove(c: FpContext, i: Insn, name: string, slow: () => void): void {
+  const { f } = c;
+  const freg = (r: number) => f.i32(0).mem(Op.i64_load, 3, c.freg + 8 * r);
+  c.open(Op.block); // done
+  c.open(Op.block); // FS off: the interpreter's semantics raise illegal instruction
+  f.i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_and).op(Op.i64_eqz);
+  f.op(Op.br_if).u32(0);
+  if (name === "fmv.x.d") {
+    freg(i.rs1);
+    c.setX(i.rd); // reading an f register leaves FS as it is
+  } else {
+    f.i32(0);
+    if (name === "fmv.d.x") c.getX(i.rs1);
+    else {
+      freg(i.rs1).i64(ABS).op(Op.i64_and);
+      if (name === "fsgnj.d") freg(i.rs2);
+      else if (name === "fsgnjn.d") freg(i.rs2).i64(SIGN).op(Op.i64_xor);
+      else { freg(i.rs1); freg(i.rs2); f.op(Op.i64_xor); }
+      f.i64(SIGN).op(Op.i64_and).op(Op.i64_or);
+    }
+    f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
+    f.i32(0).i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_or).mem(Op.i64_store, 3, c.mstatus);
+  }
+  f.op(Op.br).u32(1);
   c.close();
   slow();
   c.close();

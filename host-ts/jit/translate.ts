@@ -7,7 +7,7 @@
 // is read from the `pc` global, so a page mapped at several addresses shares one region.
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
-import { inlineFp, emitInlineFp, FP_LOCALS, type FpContext } from "./fp-inline.js";
+import { inlineFp, needsFpLocals, emitInlineFp, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
   ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
   SIGN_EXTEND, STORES,
@@ -34,7 +34,7 @@ const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inli
 
 /** The locals of the function emitRegion makes for `blocks`. */
 export function regionLocals(blocks: Block[]): [number, ValType][] {
-  const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && inlineFp(i) !== undefined));
+  const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && needsFpLocals(i)));
   return inline ? [...LOCALS, ...FP_LOCALS] : LOCALS;
 }
 
@@ -215,6 +215,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
 
   const fpContext: FpContext = {
     f, open: (code) => open(code), close, freg: core.freg, fcsr: core.fcsr, mstatus: core.mstatus, localBase: L_FP,
+    getX: (r) => rs(r), setX: (r) => setRd(r),
   };
 
   // Prologue.

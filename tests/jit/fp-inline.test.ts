@@ -1,8 +1,9 @@
-// Binary64 add, sub, mul and the fused multiply-adds that translated code computes inline
-// (host-ts/jit/fp-inline.ts), against QEMU's results: every vector of tests/fp/vectors.json
+// What translated code computes inline (host-ts/jit/fp-inline.ts). Binary64 add, sub, mul
+// and the fused multiply-adds against QEMU's results: every vector of tests/fp/vectors.json
 // for them, in every rounding mode (those not to nearest-even take the interpreter's way),
-// run by a compiled loop that reads each case, computes it and stores result and fflags.
-// The loop must also have decided the round-to-nearest cases itself, not handed them all on.
+// run by a compiled loop that reads each case, computes it and stores result and fflags;
+// the loop must also have decided the round-to-nearest cases itself, not handed them all
+// on. The sign injections and moves between x and f registers against the interpreter.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,23 +21,28 @@ const A0 = 10, A1 = 11, A2 = 12, T0 = 5, T1 = 6;
 const FS_INITIAL = 1n << 13n;
 
 function program(op: string): number[] {
-  const fused = encoding(op).format === "R4";
-  return [
+  const { format } = encoding(op);
+  let compute: number[];
+  if (op === "fmv.x.d") compute = [asm(op, { rd: 7, rs1: 6 }), asm("sd", { rs1: A2, rs2: 7, imm: 0 })];
+  else if (op === "fmv.d.x") compute = [asm("ld", { rd: 7, rs1: A0, imm: 0 }), asm(op, { rd: 5, rs1: 7 }), asm("fsd", { rs1: A2, rs2: 5, imm: 0 })];
+  else {
+    const operands = { rd: 5, rs1: 6, rs2: 7, ...(format === "R4" ? { rs3: 8 } : {}), ...(format === "FRN" ? {} : { rm: 7 }) }; // dynamic: frm decides
+    compute = [asm(op, operands), asm("fsd", { rs1: A2, rs2: 5, imm: 0 })];
+  }
+  const loop = [
     asm("ld", { rd: T0, rs1: A0, imm: 24 }),
     asm("csrrw", { rd: 0, csr: 0x003, rs1: T0 }), // fcsr: frm for this case, flags cleared
     asm("fld", { rd: 6, rs1: A0, imm: 0 }),
     asm("fld", { rd: 7, rs1: A0, imm: 8 }),
     asm("fld", { rd: 8, rs1: A0, imm: 16 }),
-    asm(op, { rd: 5, rs1: 6, rs2: 7, ...(fused ? { rs3: 8 } : {}), rm: 7 }), // dynamic: frm decides
-    asm("fsd", { rs1: A2, rs2: 5, imm: 0 }),
+    ...compute,
     asm("csrrs", { rd: T1, csr: 0x001, rs1: 0 }),
     asm("sd", { rs1: A2, rs2: T1, imm: 8 }),
     asm("addi", { rd: A0, rs1: A0, imm: 32 }),
     asm("addi", { rd: A2, rs1: A2, imm: 16 }),
     asm("addi", { rd: A1, rs1: A1, imm: -1 }),
-    asm("bne", { rs1: A1, rs2: 0, imm: -48 }),
-    asm("jal", { rd: 0, imm: 0 }),
   ];
+  return [...loop, asm("bne", { rs1: A1, rs2: 0, imm: -4 * loop.length }), asm("jal", { rd: 0, imm: 0 })];
 }
 
 interface Case { in: bigint[]; frm: number }
@@ -115,6 +121,17 @@ describe("inline binary64 arithmetic in translated code", () => {
     expect(compiled.results.some((r) => r.fl === 1)).toBe(true); // inexact results among them
     expect(compiled.rounds).toBeGreaterThan(1900);
     expect(compiled.handedOn).toBeLessThan(compiled.rounds / 100); // near ties and exact zeros only
+  });
+
+  it.each(["fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmv.x.d", "fmv.d.x"])("%s moves bits inline, as the interpreter does", async (op) => {
+    let s = 0x12345 + op.length;
+    const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+    // any bits: NaNs, infinities, zeros and subnormals move like the rest
+    const cases = Array.from({ length: 1000 }, () => ({ in: [0, 1].map(() => (BigInt(next()) << 32n) | BigInt(next())), frm: 0 }));
+    const [compiled, interpreted] = await Promise.all([run(op, cases, true), run(op, cases, false)]);
+    expect(compiled.results).toEqual(interpreted.results);
+    expect(compiled.rounds).toBeGreaterThan(950);
+    expect(compiled.handedOn).toBe(0);
   });
 
   it.each(OPS.filter((op) => encoding(op).format === "R4"))("%s with zero factors and addends: decided inline, as the interpreter computes it", async (op) => {
