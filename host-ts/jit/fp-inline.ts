@@ -1,6 +1,8 @@
 // Binary64 add, sub, mul and the four fused multiply-adds computed in translated code with
 // the host's f64 arithmetic, for round-to-nearest-even results that are finite and normal
-// (and the sign injections and moves between x and f registers, which are bit moves):
+// (and the instructions that cannot round or raise a flag in the cases taken: sign
+// injections, moves between x and f registers, comparisons without NaNs, 32-bit integer
+// conversions):
 // the same proofs as the core's fast paths (core-as/fpu/FASTPATH.md), so when the code
 // decides a result it is the exact RISC-V result and NX is the only flag it can raise.
 // Anything it cannot decide (another rounding mode, FS off, NaN, infinite, zero or tiny
@@ -23,14 +25,20 @@ const FAST: Record<string, { kind: "add" | "mul" | "fma"; negA?: boolean; negB?:
 };
 /** Bit moves: no rounding, no flags; only FS decides (off: illegal instruction). */
 const MOVES = new Set(["fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmv.x.d", "fmv.d.x"]);
+/** Comparisons of two non-NaN operands: the host's IEEE compare, no flag (a NaN can raise NV). */
+const COMPARES: Record<string, number> = { "feq.d": Op.f64_eq, "flt.d": Op.f64_lt, "fle.d": Op.f64_le };
+/** 32-bit integers to binary64: always exact, so no flag in any valid rounding mode. */
+const FROM_INT32: Record<string, number> = { "fcvt.d.w": Op.f64_convert_i32_s, "fcvt.d.wu": Op.f64_convert_i32_u };
 const NAME_OF = new Map(ENCODINGS.map((e) => [e.id, e.name]));
 
 /** The instruction's name when translated code computes it inline (a helper's op id), else undefined. */
 export function inlineFp(i: Insn): string | undefined {
   const name = NAME_OF.get(i.op);
-  if (name !== undefined && MOVES.has(name)) return name;
-  if (name === undefined || !(name in FAST)) return undefined;
+  if (name === undefined) return undefined;
+  if (MOVES.has(name) || name in COMPARES) return name;
   const rm = (i.word >>> 12) & 7;
+  if (name in FROM_INT32) return rm <= 4 || rm === 7 ? name : undefined; // 5 and 6 are reserved: illegal
+  if (!(name in FAST)) return undefined;
   return rm === 0 || rm === 7 ? name : undefined; // static RNE, or dynamic (frm checked when it runs)
 }
 
@@ -73,7 +81,7 @@ export interface FpContext {
  * interpreter's semantics, for whatever the computation leaves undecided.
  */
 export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => void): void {
-  if (MOVES.has(name)) { emitMove(c, i, name, slow); return; }
+  if (MOVES.has(name) || name in COMPARES || name in FROM_INT32) { emitExact(c, i, name, slow); return; }
   const { f } = c;
   const op = FAST[name];
   // i64 locals
@@ -210,15 +218,38 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   c.close();
 }
 
-/** fsgnj*.d, fmv.x.d and fmv.d.x: bits moved as the interpreter moves them, when FS is on. */
-function emitMove(c: FpContext, i: Insn, name: string, slow: () => void): void {
+/**
+ * The instructions whose result never depends on anything the code must decide: bit moves,
+ * comparisons of non-NaN operands, exact conversions. Written as the interpreter writes
+ * them, when FS is on (and, for a conversion's dynamic rounding mode, frm is valid).
+ */
+function emitExact(c: FpContext, i: Insn, name: string, slow: () => void): void {
   const { f } = c;
   const freg = (r: number) => f.i32(0).mem(Op.i64_load, 3, c.freg + 8 * r);
+  const dirty = () => f.i32(0).i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_or).mem(Op.i64_store, 3, c.mstatus);
   c.open(Op.block); // done
-  c.open(Op.block); // FS off: the interpreter's semantics raise illegal instruction
+  c.open(Op.block); // otherwise the interpreter's semantics (FS off: illegal instruction)
   f.i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_and).op(Op.i64_eqz);
   f.op(Op.br_if).u32(0);
-  if (name === "fmv.x.d") {
+  if (name in COMPARES) {
+    freg(i.rs1).i64(ABS).op(Op.i64_and).i64(EXP).op(Op.i64_gt_u);
+    freg(i.rs2).i64(ABS).op(Op.i64_and).i64(EXP).op(Op.i64_gt_u).op(Op.i32_or);
+    f.op(Op.br_if).u32(0); // a NaN: NV is the interpreter's to decide
+    freg(i.rs1).op(Op.f64_reinterpret_i64);
+    freg(i.rs2).op(Op.f64_reinterpret_i64);
+    f.op(COMPARES[name]).op(Op.i64_extend_i32_u);
+    c.setX(i.rd); // no flag: FS stays as it is
+  } else if (name in FROM_INT32) {
+    if (((i.word >>> 12) & 7) === 7) {
+      f.i32(0).mem(Op.i64_load, 3, c.fcsr).i64(FRM).op(Op.i64_and).i64(4n << 5n).op(Op.i64_gt_u);
+      f.op(Op.br_if).u32(0); // frm 5-7: illegal instruction
+    }
+    f.i32(0);
+    c.getX(i.rs1);
+    f.op(Op.i32_wrap_i64).op(FROM_INT32[name]).op(Op.i64_reinterpret_f64);
+    f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
+    dirty();
+  } else if (name === "fmv.x.d") {
     freg(i.rs1);
     c.setX(i.rd); // reading an f register leaves FS as it is
   } else {
@@ -232,7 +263,7 @@ function emitMove(c: FpContext, i: Insn, name: string, slow: () => void): void {
       f.i64(SIGN).op(Op.i64_and).op(Op.i64_or);
     }
     f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
-    f.i32(0).i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_or).mem(Op.i64_store, 3, c.mstatus);
+    dirty();
   }
   f.op(Op.br).u32(1);
   c.close();

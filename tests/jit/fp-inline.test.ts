@@ -3,7 +3,8 @@
 // for them, in every rounding mode (those not to nearest-even take the interpreter's way),
 // run by a compiled loop that reads each case, computes it and stores result and fflags;
 // the loop must also have decided the round-to-nearest cases itself, not handed them all
-// on. The sign injections and moves between x and f registers against the interpreter.
+// on. Those that cannot round or raise a flag in the cases taken (comparisons, 32-bit
+// integer conversions) against QEMU too; they and the bit moves also against the interpreter.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ interface Vector { op: string; in: string[]; rm: number; res: string; fl: number
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../fp/vectors.json", import.meta.url)), "utf8")) as Vector[];
 
 const OPS = ["fadd.d", "fsub.d", "fmul.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d"];
+const EXACT = ["feq.d", "flt.d", "fle.d", "fcvt.d.w", "fcvt.d.wu"];
 const TABLE = RAM_BASE + 0x1_0000; // 32 bytes a case: f6, f7, f8, fcsr
 const OUT = RAM_BASE + 0x8_0000; // 16 bytes a case: result, fflags
 const A0 = 10, A1 = 11, A2 = 12, T0 = 5, T1 = 6;
@@ -24,7 +26,9 @@ function program(op: string): number[] {
   const { format } = encoding(op);
   let compute: number[];
   if (op === "fmv.x.d") compute = [asm(op, { rd: 7, rs1: 6 }), asm("sd", { rs1: A2, rs2: 7, imm: 0 })];
+  else if (format === "XFF") compute = [asm(op, { rd: 7, rs1: 6, rs2: 7 }), asm("sd", { rs1: A2, rs2: 7, imm: 0 })];
   else if (op === "fmv.d.x") compute = [asm("ld", { rd: 7, rs1: A0, imm: 0 }), asm(op, { rd: 5, rs1: 7 }), asm("fsd", { rs1: A2, rs2: 5, imm: 0 })];
+  else if (format === "FX") compute = [asm("ld", { rd: 7, rs1: A0, imm: 0 }), asm(op, { rd: 5, rs1: 7, rm: 7 }), asm("fsd", { rs1: A2, rs2: 5, imm: 0 })];
   else {
     const operands = { rd: 5, rs1: 6, rs2: 7, ...(format === "R4" ? { rs3: 8 } : {}), ...(format === "FRN" ? {} : { rm: 7 }) }; // dynamic: frm decides
     compute = [asm(op, operands), asm("fsd", { rs1: A2, rs2: 5, imm: 0 })];
@@ -103,9 +107,9 @@ function ordinary(count: number, seed: number, zeros = false): Case[] {
 }
 
 describe("inline binary64 arithmetic in translated code", () => {
-  it.each(OPS)("%s matches QEMU on every vector", async (op) => {
+  it.each([...OPS, ...EXACT])("%s matches QEMU on every vector", async (op) => {
     const vs = vectors.filter((v) => v.op === op);
-    expect(vs.length).toBeGreaterThan(700);
+    expect(vs.length).toBeGreaterThan(200);
     const cases = vs.map((v) => ({ in: [0, 1, 2].map((j) => BigInt("0x" + (v.in[j] ?? "0"))), frm: v.rm }));
     const { results, rounds } = await run(op, cases, true);
     expect(rounds).toBeGreaterThan(cases.length * 0.9); // nearly all of them ran compiled
@@ -123,7 +127,7 @@ describe("inline binary64 arithmetic in translated code", () => {
     expect(compiled.handedOn).toBeLessThan(compiled.rounds / 100); // near ties and exact zeros only
   });
 
-  it.each(["fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmv.x.d", "fmv.d.x"])("%s moves bits inline, as the interpreter does", async (op) => {
+  it.each(["fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmv.x.d", "fmv.d.x", ...EXACT])("%s on any bits: inline, as the interpreter computes it", async (op) => {
     let s = 0x12345 + op.length;
     const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
     // any bits: NaNs, infinities, zeros and subnormals move like the rest
@@ -131,7 +135,8 @@ describe("inline binary64 arithmetic in translated code", () => {
     const [compiled, interpreted] = await Promise.all([run(op, cases, true), run(op, cases, false)]);
     expect(compiled.results).toEqual(interpreted.results);
     expect(compiled.rounds).toBeGreaterThan(950);
-    expect(compiled.handedOn).toBe(0);
+    // only a comparison with a NaN (an all-ones exponent: about 1 in 1000 here) is handed on
+    expect(compiled.handedOn).toBeLessThanOrEqual(op in { "feq.d": 1, "flt.d": 1, "fle.d": 1 } ? 10 : 0);
   });
 
   it.each(OPS.filter((op) => encoding(op).format === "R4"))("%s with zero factors and addends: decided inline, as the interpreter computes it", async (op) => {
