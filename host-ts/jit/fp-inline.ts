@@ -1,4 +1,4 @@
-// Binary64 add, sub, mul and the four fused multiply-adds computed in translated code with
+// Binary64 add, sub, mul, div, sqrt and the four fused multiply-adds computed in translated code with
 // the host's f64 arithmetic, for round-to-nearest-even results that are finite and normal
 // (and the instructions that cannot round or raise a flag in the cases taken: sign
 // injections, moves between x and f registers, comparisons without NaNs, 32-bit integer
@@ -14,10 +14,12 @@ import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import type { Insn } from "./region.js";
 
 /** What each inline-computed instruction is: fused (negated product, negated addend) or not. */
-const FAST: Record<string, { kind: "add" | "mul" | "fma"; negA?: boolean; negB?: boolean; negC?: boolean }> = {
+const FAST: Record<string, { kind: "add" | "mul" | "div" | "sqrt" | "fma"; negA?: boolean; negB?: boolean; negC?: boolean }> = {
   "fadd.d": { kind: "add" },
   "fsub.d": { kind: "add", negB: true },
   "fmul.d": { kind: "mul" },
+  "fdiv.d": { kind: "div" },
+  "fsqrt.d": { kind: "sqrt" },
   "fmadd.d": { kind: "fma" },
   "fmsub.d": { kind: "fma", negC: true },
   "fnmsub.d": { kind: "fma", negA: true },
@@ -115,8 +117,40 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     slowIf();
   }
   operand(i.rs1, op.negA, A);
-  operand(i.rs2, op.negB, B);
-  if (op.kind === "add") {
+  if (op.kind !== "sqrt") operand(i.rs2, op.negB, B);
+  /** The odd part of the integer significand of the bits in `local` (finite, nonzero), into `into`. */
+  const oddSignificand = (local: number, into: number) => {
+    f.get(local).i64(FRAC).op(Op.i64_and);
+    f.get(local).i64(FRAC).op(Op.i64_and).i64(HIDDEN).op(Op.i64_or);
+    f.get(local).i64(EXP).op(Op.i64_and).op(Op.i64_eqz);
+    f.op(Op.select); // the hidden bit only for normal operands
+    f.tee(into).get(into).op(Op.i64_ctz).op(Op.i64_shr_u).set(into);
+  };
+  /**
+   * Sets G to 1 when |x| * |y| != |z| (odd significand parts in locals; x * y known to lie
+   * within a factor 1 +- 2^-52 of z), else 0: an n-bit times an m-bit odd number has
+   * n + m - 1 or n + m bits, so more than z's bits is unequal, and otherwise the product
+   * (below 2^54) is compared (FASTPATH.md, div and sqrt).
+   */
+  const productDiffers = (x: number, y: number, z: number) => {
+    f.i64(63).get(z).op(Op.i64_clz).op(Op.i64_add).get(x).op(Op.i64_clz).op(Op.i64_sub).get(y).op(Op.i64_clz).op(Op.i64_sub).i64(0).op(Op.i64_gt_s);
+    f.get(x).get(y).op(Op.i64_mul).get(z).op(Op.i64_ne);
+    f.op(Op.i32_or).op(Op.f64_convert_i32_u).set(G);
+  };
+  if (op.kind === "div" || op.kind === "sqrt") {
+    asF64(A);
+    if (op.kind === "div") f.get(B).op(Op.f64_reinterpret_i64).op(Op.f64_div);
+    else f.op(Op.f64_sqrt);
+    f.op(Op.i64_reinterpret_f64).set(R);
+    requireNormal(R); // also x/0, 0/y, a negative root, infinities and NaNs
+    // exact iff r * b == a (division) or r * r == a (root)
+    oddSignificand(R, PH);
+    oddSignificand(A, EA);
+    if (op.kind === "div") {
+      oddSignificand(B, EB);
+      productDiffers(PH, EB, EA);
+    } else productDiffers(PH, PH, EA);
+  } else if (op.kind === "add") {
     f.get(A).i64(ABS).op(Op.i64_and).i64(ADD_LIMIT).op(Op.i64_ge_u);
     f.get(B).i64(ABS).op(Op.i64_and).i64(ADD_LIMIT).op(Op.i64_ge_u);
     f.op(Op.i32_or);
@@ -133,13 +167,6 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     requireNormal(R); // also when an operand is zero, infinite or NaN
     // exact iff the odd parts of the significands multiply to below 2^53 (an n-bit times an
     // m-bit odd number has n + m - 1 or n + m bits: over 54 together, it is inexact)
-    const oddSignificand = (local: number, into: number) => {
-      f.get(local).i64(FRAC).op(Op.i64_and);
-      f.get(local).i64(FRAC).op(Op.i64_and).i64(HIDDEN).op(Op.i64_or);
-      f.get(local).i64(EXP).op(Op.i64_and).op(Op.i64_eqz);
-      f.op(Op.select); // the hidden bit only for normal operands
-      f.tee(into).get(into).op(Op.i64_ctz).op(Op.i64_shr_u).set(into);
-    };
     oddSignificand(A, EA);
     oddSignificand(B, EB);
     // G holds 1 when inexact, 0 when exact (the f64 test below serves all three kinds)
