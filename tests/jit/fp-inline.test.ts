@@ -1,4 +1,4 @@
-// What translated code computes inline (host-ts/jit/fp-inline.ts). Binary64 add, sub, mul, div, sqrt
+// What translated code computes inline (host-ts/jit/fp-inline.ts). Add, sub, mul, div, sqrt
 // and the fused multiply-adds against QEMU's results: every vector of tests/fp/vectors.json
 // for them, in every rounding mode (those not to nearest-even take the interpreter's way),
 // run by a compiled loop that reads each case, computes it and stores result and fflags;
@@ -16,6 +16,7 @@ interface Vector { op: string; in: string[]; rm: number; res: string; fl: number
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../fp/vectors.json", import.meta.url)), "utf8")) as Vector[];
 
 const OPS = ["fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d"];
+const OPS_S = OPS.map((op) => op.replace(/\.d$/, ".s"));
 const EXACT = ["feq.d", "flt.d", "fle.d", "fcvt.d.w", "fcvt.d.wu"];
 const TABLE = RAM_BASE + 0x1_0000; // 32 bytes a case: f6, f7, f8, fcsr
 const OUT = RAM_BASE + 0x8_0000; // 16 bytes a case: result, fflags
@@ -95,10 +96,15 @@ async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
  * Ordinary operands (normal, within 2^+-40, either sign): what numeric code computes. With
  * `zeros`, one operand in eight is a signed zero (matrices have them).
  */
-function ordinary(count: number, seed: number, zeros = false): Case[] {
+function ordinary(count: number, seed: number, zeros = false, single = false): Case[] {
   let s = seed;
   const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
   const value = () => {
+    if (single) { // NaN-boxed binary32
+      const sign = BigInt(next() & 1) << 31n;
+      if (zeros && next() % 8 === 0) return (2n ** 64n - 2n ** 32n) | sign;
+      return (2n ** 64n - 2n ** 32n) | sign | (BigInt(127 - 40 + (next() % 81)) << 23n) | BigInt(next() & 0x7fffff);
+    }
     const sign = BigInt(next() & 1) << 63n;
     if (zeros && next() % 8 === 0) return sign;
     return sign | (BigInt(1023 - 40 + (next() % 81)) << 52n) | (BigInt(next() & 0xfffff) << 32n) | BigInt(next());
@@ -107,20 +113,25 @@ function ordinary(count: number, seed: number, zeros = false): Case[] {
 }
 
 describe("inline binary64 arithmetic in translated code", () => {
-  it.each([...OPS, ...EXACT])("%s matches QEMU on every vector", async (op) => {
+  it.each([...OPS, ...OPS_S, ...EXACT])("%s matches QEMU on every vector", async (op) => {
     const vs = vectors.filter((v) => v.op === op);
     expect(vs.length).toBeGreaterThan(200);
-    const cases = vs.map((v) => ({ in: [0, 1, 2].map((j) => BigInt("0x" + (v.in[j] ?? "0"))), frm: v.rm }));
+    // binary32 operands and results live NaN-boxed in the f registers
+    const box = /\.s$/.test(op) ? 2n ** 64n - 2n ** 32n : 0n;
+    const cases = vs.map((v) => ({ in: [0, 1, 2].map((j) => box | BigInt("0x" + (v.in[j] ?? "0"))), frm: v.rm }));
     const { results, rounds } = await run(op, cases, true);
     expect(rounds).toBeGreaterThan(cases.length * 0.9); // nearly all of them ran compiled
-    const wrong = vs.flatMap((v, k) => results[k].res === BigInt("0x" + v.res) && results[k].fl === v.fl ? [] :
+    const wrong = vs.flatMap((v, k) => results[k].res === (box | BigInt("0x" + v.res)) && results[k].fl === v.fl ? [] :
       [`${v.in.join(" ")} rm ${v.rm}: ${results[k].res.toString(16)} fl ${results[k].fl}, QEMU ${v.res} fl ${v.fl}`]);
     expect(wrong).toEqual([]);
   });
 
-  it.each(OPS)("%s on ordinary operands: decided inline, as the interpreter computes it", async (op) => {
+  it.each([...OPS, ...OPS_S])("%s on ordinary operands: decided inline, as the interpreter computes it", async (op) => {
     // (roots of positive values: a negative one is NaN and NV, which the interpreter decides)
-    const cases = ordinary(2000, 0x9e3779b9 ^ op.length).map((c) => (op === "fsqrt.d" ? { ...c, in: c.in.map((v) => v & ~(1n << 63n)) } : c));
+    const single = op.endsWith(".s");
+    const positive = (v: bigint) => v & ~(1n << (single ? 31n : 63n));
+    const cases = ordinary(2000, 0x9e3779b9 ^ op.length ^ (single ? 0x55 : 0), false, single)
+      .map((c) => (op.startsWith("fsqrt") ? { ...c, in: c.in.map(positive) } : c));
     const [compiled, interpreted] = await Promise.all([run(op, cases, true), run(op, cases, false)]);
     expect(compiled.results).toEqual(interpreted.results);
     expect(compiled.results.some((r) => r.fl === 1)).toBe(true); // inexact results among them
