@@ -3,8 +3,9 @@
 // for them, in every rounding mode (those not to nearest-even take the interpreter's way),
 // run by a compiled loop that reads each case, computes it and stores result and fflags;
 // the loop must also have decided the round-to-nearest cases itself, not handed them all
-// on. Those that cannot round or raise a flag in the cases taken (comparisons, 32-bit
-// integer conversions) against QEMU too; they and the bit moves also against the interpreter.
+// on. Those that cannot round or raise a flag in the cases taken (comparisons, minimum and
+// maximum, 32-bit integer conversions) against QEMU too; they and the bit moves also
+// against the interpreter.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,7 @@ const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../fp/vectors.jso
 
 const OPS = ["fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d"];
 const OPS_S = OPS.map((op) => op.replace(/\.d$/, ".s"));
-const EXACT = ["feq.d", "flt.d", "fle.d", "fcvt.d.w", "fcvt.d.wu"];
+const EXACT = ["feq.d", "flt.d", "fle.d", "fmin.d", "fmax.d", "fcvt.d.w", "fcvt.d.wu"];
 const TABLE = RAM_BASE + 0x1_0000; // 32 bytes a case: f6, f7, f8, fcsr
 const OUT = RAM_BASE + 0x8_0000; // 16 bytes a case: result, fflags
 const A0 = 10, A1 = 11, A2 = 12, T0 = 5, T1 = 6;
@@ -148,7 +149,7 @@ describe("inline binary64 arithmetic in translated code", () => {
     expect(compiled.results).toEqual(interpreted.results);
     expect(compiled.rounds).toBeGreaterThan(950);
     // only a comparison with a NaN (an all-ones exponent: about 1 in 1000 here) is handed on
-    expect(compiled.handedOn).toBeLessThanOrEqual(op in { "feq.d": 1, "flt.d": 1, "fle.d": 1 } ? 10 : 0);
+    expect(compiled.handedOn).toBeLessThanOrEqual(op in { "feq.d": 1, "flt.d": 1, "fle.d": 1, "fmin.d": 1, "fmax.d": 1 } ? 10 : 0);
   });
 
   it.each(OPS.filter((op) => encoding(op).format === "R4"))("%s with zero factors and addends: decided inline, as the interpreter computes it", async (op) => {
