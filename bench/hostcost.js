@@ -2,8 +2,8 @@
 // tier's work on the guest's thread, and the memory a process holds beyond the guest's RAM.
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { measure } from "./proc.js";
 import { stats } from "./stats.js";
 
@@ -35,8 +35,6 @@ export function wasmCompile(ctx, progress) {
   return out;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-
 /**
  * The translation tier's cost on the thread that runs the guest, from createMachine() of the
  * default guest to its shell prompt, each in a fresh Node process (the translator's
@@ -48,7 +46,7 @@ export function jitToPrompt(ctx, progress) {
   if (ctx.jit === "off") return null;
   const jit = ctx.jit === "on" ? true : Number(ctx.jit);
   const script = `
-    const { createMachine } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "api.js")).href)});
+    const { createMachine } = await import(${JSON.stringify(pathToFileURL(join(ctx.root, "dist", "api.js")).href)});
     const t0 = performance.now();
     const vm = await createMachine({ jit: ${JSON.stringify(jit)} });
     vm.start();

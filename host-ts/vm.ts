@@ -422,7 +422,8 @@ export class Vm {
         const before = ticket ? this.instructions() : 0;
         const stepStart = now();
         let exit: ExitInfo | null;
-        if (opts.trace && this.traced < opts.trace) {
+        const tracing = opts.trace !== undefined && this.traced < opts.trace;
+        if (tracing) {
           traceLine(this.core, opts.traceOut ?? (() => {}));
           this.traced++;
           exit = await this.step(1);
@@ -432,8 +433,9 @@ export class Vm {
         if (ticket && ticket.charge(this.instructions() - before)) ticket.release();
         if (exit) return exit;
         const t = now();
-        // Deterministic mode keeps fixed slices: where they end decides when interrupts land.
-        if (!deterministic) slice = nextSlice(slice, this.core.lastRunSpent(), this.core.harts, t - stepStart);
+        // Deterministic mode keeps fixed slices: where they end decides when interrupts land. A
+        // traced single step says nothing about the guest's speed.
+        if (!deterministic && !tracing) slice = nextSlice(slice, this.core.lastRunSpent(), this.core.harts, t - stepStart);
         this.runningMs = runningBefore + (t - started);
         if (opts.timeoutMs !== undefined && this.runningMs >= opts.timeoutMs) return { status: 124, reason: "timeout" };
         // Under a scheduler the thread yields between turns (cpu-scheduler.ts).

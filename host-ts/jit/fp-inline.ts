@@ -5,13 +5,14 @@
 // (core-as/fpu/FASTPATH.md): when the code decides a result it is the exact RISC-V result,
 // and NX is the only flag it can raise. Sign injections, moves between x and f registers,
 // comparisons, minimum and maximum without NaNs and 32-bit integer conversions cannot round
-// or raise a flag in the cases taken. Anything else (another rounding mode, FS off, NaNs, infinite, zero or
-// tiny results, near ties) runs the interpreter's semantics, as every F/D instruction did
-// before. That call was most of an fmadd.d's cost: bench/'s fmadd-loop ran 3.6x faster with
+// // or raise a flag in the cases taken. Anything else (another rounding mode, FS off, NaNs,
+// infinite, zero or tiny results, near ties) runs the interpreter's semantics, as every F/D
+// instruction did before. That call was most of an fmadd.d's cost: bench/'s fmadd-loop ran 3.6x faster with
 // it replaced by a bare (unfused, wrong) multiply and add, 1.5x with the code below.
 import { FuncBody, I64, F64, Op, type ValType } from "./wasm-emitter.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import type { Insn } from "./region.js";
+import { MSTATUS_FS } from "./rules.js";
 
 /** What each inline-computed instruction is: fused (negated product, negated addend) or not. */
 interface Arith { kind: "add" | "mul" | "div" | "sqrt" | "fma"; single?: boolean; negA?: boolean; negB?: boolean; negC?: boolean }
@@ -43,11 +44,9 @@ const COMPARES: Record<string, number> = { "feq.d": Op.f64_eq, "flt.d": Op.f64_l
 const MIN_MAX: Record<string, number> = { "fmin.d": Op.f64_min, "fmax.d": Op.f64_max };
 /** 32-bit integers to binary64: always exact, so no flag in any valid rounding mode. */
 const FROM_INT32: Record<string, number> = { "fcvt.d.w": Op.f64_convert_i32_s, "fcvt.d.wu": Op.f64_convert_i32_u };
-const NAME_OF = new Map(ENCODINGS.map((e) => [e.id, e.name]));
-
 /** The instruction's name when translated code computes it inline (a helper's op id), else undefined. */
 export function inlineFp(i: Insn): string | undefined {
-  const name = NAME_OF.get(i.op);
+  const name = ENCODINGS[i.op - 1]?.name; // op ids count from 1, in table order (region.ts)
   if (name === undefined) return undefined;
   if (MOVES.has(name) || name in COMPARES || name in MIN_MAX) return name;
   const rm = (i.word >>> 12) & 7;
@@ -72,9 +71,31 @@ const FRAC = 0x000f_ffff_ffff_ffffn;
 const HIDDEN = 0x0010_0000_0000_0000n;
 const ADD_LIMIT = 0x7fb0_0000_0000_0000n; // operands below 2^1020: TwoSum cannot overflow
 const BOX = -(2n ** 32n); // the upper half of a properly NaN-boxed binary32
-const MS_FS = 3n << 13n;
 const FRM = 7n << 5n;
 const NX = 1n;
+
+/** Pushes 1 when mstatus.FS is off (F/D instructions then raise illegal instruction). */
+export function fsOff(f: FuncBody, mstatus: number): void {
+  f.i32(0).mem(Op.i64_load, 3, mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);
+}
+
+/** mstatus.FS = dirty, as the interpreter marks it whenever an f register or fflags changes. */
+export function markFsDirty(f: FuncBody, mstatus: number): void {
+  f.i32(0).i32(0).mem(Op.i64_load, 3, mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, mstatus);
+}
+
+/** Pushes f register r's 64 bits. */
+function loadF(c: FpContext, r: number): FuncBody {
+  return c.f.i32(0).mem(Op.i64_load, 3, c.freg + 8 * r);
+}
+
+/** f register rd = the 64 bits `value` pushes; FS dirty. */
+function setF(c: FpContext, rd: number, value: () => void): void {
+  c.f.i32(0);
+  value();
+  c.f.mem(Op.i64_store, 3, c.freg + 8 * rd);
+  markFsDirty(c.f, c.mstatus);
+}
 
 export interface FpContext {
   f: FuncBody;
@@ -104,7 +125,7 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   // f64 locals
   const X = A + 7, Y = X + 1, Z = X + 2, P = X + 3, PL = X + 4, SH = X + 5, SL = X + 6, T = X + 7, TL = X + 8,
     RR = X + 9, E = X + 10, V = X + 11, G = X + 12;
-  const freg = (r: number) => f.i32(0).mem(Op.i64_load, 3, c.freg + 8 * r);
+  const freg = (r: number) => loadF(c, r);
   const operand = (r: number, negate: boolean | undefined, local: number) => {
     freg(r);
     if (negate) f.i64(SIGN).op(Op.i64_xor);
@@ -114,6 +135,11 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   let nested = 0; // constructs open inside the undecided block
   /** Leaves for the interpreter's semantics when the i32 on the stack is nonzero. */
   const slowIf = () => f.op(Op.br_if).u32(nested);
+  /** Pushes the exact error of s = RN(a + b) (TwoSum, Knuth): zero iff the sum is exact. Uses V. */
+  const twoSumError = (a: number, b: number, s: number) => {
+    f.get(s).get(a).op(Op.f64_sub).set(V);
+    f.get(a).get(s).get(V).op(Op.f64_sub).op(Op.f64_sub).get(b).get(V).op(Op.f64_sub).op(Op.f64_add);
+  };
   /** normal64(bits in `local`): finite and above the smallest normal; otherwise leave. */
   const requireNormal = (local: number) => {
     f.get(local).i64(ABS).op(Op.i64_and).i64(HIDDEN + 1n).op(Op.i64_sub).i64(EXP - (HIDDEN + 1n)).op(Op.i64_ge_u);
@@ -123,7 +149,7 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   c.open(Op.block); // done
   c.open(Op.block); // undecided: the interpreter's semantics follow it
   // FS off traps and another rounding mode rounds otherwise: both go the interpreter's way
-  f.i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_and).op(Op.i64_eqz);
+  fsOff(f, c.mstatus);
   slowIf();
   if (((i.word >>> 12) & 7) === 7) {
     f.i32(0).mem(Op.i64_load, 3, c.fcsr).i64(FRM).op(Op.i64_and).op(Op.i64_eqz).op(Op.i32_eqz);
@@ -134,11 +160,11 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
   } else {
     emitDouble(i, op);
   }
-  // decided: the result, FS dirty, NX when inexact
-  f.i32(0).get(R);
-  if (op.single) f.i64(BOX).op(Op.i64_or);
-  f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
-  f.i32(0).i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_or).mem(Op.i64_store, 3, c.mstatus);
+  // decided: the result (binary32 NaN-boxed), FS dirty, NX when inexact
+  setF(c, i.rd, () => {
+    f.get(R);
+    if (op.single) f.i64(BOX).op(Op.i64_or);
+  });
   f.get(G).f64(0).op(Op.f64_ne);
   c.open(Op.if);
   f.i32(0).i32(0).mem(Op.i64_load, 3, c.fcsr).i64(NX).op(Op.i64_or).mem(Op.i64_store, 3, c.fcsr);
@@ -176,18 +202,18 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
     f.get(R).i64(0x7fff_ffff).op(Op.i64_and).i64(0x80_0001).op(Op.i64_sub).i64(0x7f80_0000 - 0x80_0001).op(Op.i64_ge_u);
     slowIf();
     if (op.kind === "add" || op.kind === "fma") {
-      // TwoSum's error of the binary64 sum: nonzero iff it was inexact
-      const [a, b] = op.kind === "add" ? [X, Y] : [P, Z];
-      f.get(SH).get(a).op(Op.f64_sub).set(V);
-      f.get(a).get(SH).get(V).op(Op.f64_sub).op(Op.f64_sub).get(b).get(V).op(Op.f64_sub).op(Op.f64_add).f64(0).op(Op.f64_ne);
+      // TwoSum's error of the binary64 sum (in SL): nonzero iff it was inexact
+      if (op.kind === "add") twoSumError(X, Y, SH);
+      else twoSumError(P, Z, SH);
+      f.set(SL);
       if (op.kind === "fma") {
         // an inexact sum landing exactly on a binary32 midpoint could round the wrong way: leave
+        f.get(SL).f64(0).op(Op.f64_ne);
         f.get(SH).op(Op.i64_reinterpret_f64).i64(0x1fff_ffff).op(Op.i64_and).i64(1n << 28n).op(Op.i64_eq);
         f.op(Op.i32_and);
         slowIf();
-        f.get(SH).get(P).op(Op.f64_sub).set(V); // the error again, for NX
-        f.get(P).get(SH).get(V).op(Op.f64_sub).op(Op.f64_sub).get(Z).get(V).op(Op.f64_sub).op(Op.f64_add).f64(0).op(Op.f64_ne);
       }
+      f.get(SL).f64(0).op(Op.f64_ne);
       narrowed(); f.get(SH).op(Op.f64_ne).op(Op.i32_or);
     } else if (op.kind === "mul") {
       narrowed(); f.get(SH).op(Op.f64_ne); // the binary64 product of two 24-bit significands is exact
@@ -244,9 +270,8 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
       asF64(B).set(Y);
       f.get(X).get(Y).op(Op.f64_add).tee(SH).op(Op.i64_reinterpret_f64).set(R);
       requireNormal(R);
-      // TwoSum's error: zero iff the sum is exact
-      f.get(SH).get(X).op(Op.f64_sub).set(V);
-      f.get(X).get(SH).get(V).op(Op.f64_sub).op(Op.f64_sub).get(Y).get(V).op(Op.f64_sub).op(Op.f64_add).set(G);
+      twoSumError(X, Y, SH);
+      f.set(G);
     } else if (op.kind === "mul") {
       asF64(A).get(B).op(Op.f64_reinterpret_i64).op(Op.f64_mul).op(Op.i64_reinterpret_f64).set(R);
       requireNormal(R); // also when an operand is zero, infinite or NaN
@@ -295,8 +320,8 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
       // (sh, sl) = TwoSum(ph, z); (t, tl) = TwoSum(sl, pl); (rr, e) = TwoSum(sh, t)
       const twoSum = (a: number, b: number, s: number, err: number) => {
         f.get(a).get(b).op(Op.f64_add).set(s);
-        f.get(s).get(a).op(Op.f64_sub).set(V);
-        f.get(a).get(s).get(V).op(Op.f64_sub).op(Op.f64_sub).get(b).get(V).op(Op.f64_sub).op(Op.f64_add).set(err);
+        twoSumError(a, b, s);
+        f.set(err);
       };
       twoSum(P, Z, SH, SL);
       twoSum(SL, PL, T, TL);
@@ -327,11 +352,10 @@ export function emitInlineFp(c: FpContext, i: Insn, name: string, slow: () => vo
  */
 function emitExact(c: FpContext, i: Insn, name: string, slow: () => void): void {
   const { f } = c;
-  const freg = (r: number) => f.i32(0).mem(Op.i64_load, 3, c.freg + 8 * r);
-  const dirty = () => f.i32(0).i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_or).mem(Op.i64_store, 3, c.mstatus);
+  const freg = (r: number) => loadF(c, r);
   c.open(Op.block); // done
   c.open(Op.block); // otherwise the interpreter's semantics (FS off: illegal instruction)
-  f.i32(0).mem(Op.i64_load, 3, c.mstatus).i64(MS_FS).op(Op.i64_and).op(Op.i64_eqz);
+  fsOff(f, c.mstatus);
   f.op(Op.br_if).u32(0);
   if (name in COMPARES || name in MIN_MAX) {
     freg(i.rs1).i64(ABS).op(Op.i64_and).i64(EXP).op(Op.i64_gt_u);
@@ -343,38 +367,35 @@ function emitExact(c: FpContext, i: Insn, name: string, slow: () => void): void 
       f.op(COMPARES[name]).op(Op.i64_extend_i32_u);
       c.setX(i.rd); // no flag: FS stays as it is
     } else {
-      f.i32(0);
-      freg(i.rs1).op(Op.f64_reinterpret_i64);
-      freg(i.rs2).op(Op.f64_reinterpret_i64);
-      f.op(MIN_MAX[name]).op(Op.i64_reinterpret_f64);
-      f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
-      dirty();
+      setF(c, i.rd, () => {
+        freg(i.rs1).op(Op.f64_reinterpret_i64);
+        freg(i.rs2).op(Op.f64_reinterpret_i64);
+        f.op(MIN_MAX[name]).op(Op.i64_reinterpret_f64);
+      });
     }
   } else if (name in FROM_INT32) {
     if (((i.word >>> 12) & 7) === 7) {
       f.i32(0).mem(Op.i64_load, 3, c.fcsr).i64(FRM).op(Op.i64_and).i64(4n << 5n).op(Op.i64_gt_u);
       f.op(Op.br_if).u32(0); // frm 5-7: illegal instruction
     }
-    f.i32(0);
-    c.getX(i.rs1);
-    f.op(Op.i32_wrap_i64).op(FROM_INT32[name]).op(Op.i64_reinterpret_f64);
-    f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
-    dirty();
+    setF(c, i.rd, () => {
+      c.getX(i.rs1);
+      f.op(Op.i32_wrap_i64).op(FROM_INT32[name]).op(Op.i64_reinterpret_f64);
+    });
   } else if (name === "fmv.x.d") {
     freg(i.rs1);
     c.setX(i.rd); // reading an f register leaves FS as it is
   } else {
-    f.i32(0);
-    if (name === "fmv.d.x") c.getX(i.rs1);
-    else {
-      freg(i.rs1).i64(ABS).op(Op.i64_and);
-      if (name === "fsgnj.d") freg(i.rs2);
-      else if (name === "fsgnjn.d") freg(i.rs2).i64(SIGN).op(Op.i64_xor);
-      else { freg(i.rs1); freg(i.rs2); f.op(Op.i64_xor); }
-      f.i64(SIGN).op(Op.i64_and).op(Op.i64_or);
-    }
-    f.mem(Op.i64_store, 3, c.freg + 8 * i.rd);
-    dirty();
+    setF(c, i.rd, () => {
+      if (name === "fmv.d.x") c.getX(i.rs1);
+      else {
+        freg(i.rs1).i64(ABS).op(Op.i64_and);
+        if (name === "fsgnj.d") freg(i.rs2);
+        else if (name === "fsgnjn.d") freg(i.rs2).i64(SIGN).op(Op.i64_xor);
+        else { freg(i.rs1); freg(i.rs2); f.op(Op.i64_xor); }
+        f.i64(SIGN).op(Op.i64_and).op(Op.i64_or);
+      }
+    });
   }
   f.op(Op.br).u32(1);
   c.close();

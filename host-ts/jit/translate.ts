@@ -7,9 +7,9 @@
 // is read from the `pc` global, so a page mapped at several addresses shares one region.
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
-import { inlineFp, needsFpLocals, emitInlineFp, FP_LOCALS, type FpContext } from "./fp-inline.js";
+import { inlineFp, needsFpLocals, emitInlineFp, fsOff, markFsDirty, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
-  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, MSTATUS_FS, SHIFT_W,
+  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, SHIFT_W,
   SIGN_EXTEND, STORES,
 } from "./rules.js";
 
@@ -295,7 +295,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         else interpret(i, index);
       } else if (name in FP_MEMORY) {
         const [size, box] = FP_MEMORY[name];
-        f.i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_and).op(Op.i64_eqz);
+        fsOff(f, core.mstatus);
         open(Op.if);
         interpret(i, index); // FS is off: the interpreter raises illegal instruction
         f.op(Op.else);
@@ -305,7 +305,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
             value();
             if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
             f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
-            f.i32(0).i32(0).mem(Op.i64_load, 3, core.mstatus).i64(MSTATUS_FS).op(Op.i64_or).mem(Op.i64_store, 3, core.mstatus);
+            markFsDirty(f, core.mstatus);
           };
           writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false, () => writeF(() => f.get(L_VA))));
         } else {
