@@ -148,7 +148,7 @@ function executeOne(): void {
     const op = word != 0 ? decode32(word) : 0;
     setNpc(pc + length);
     // The interpreter's semantics, through the one non-inlined copy of its dispatch.
-    jitExecute(op, word, op != 0 ? <i32>dImm : 0, key);
+    jitExecute(<u64>op | (<u64>word << 8), op != 0 ? <u64>dImm : 0, key);
   }
   if (trapped) {
     // A trapping instruction does not retire; the handler's address is the new pc.

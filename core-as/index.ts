@@ -40,11 +40,10 @@ export { pc, trapped, attention } from "./state";
 export { remaining, spent } from "./counters";
 export { dataTlb, fetchTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf } from "./jit";
-export { jitLoad, jitStore, jitExecute } from "./jit-helpers";
 export {
-  mulh as jitMulh, mulhsu as jitMulhsu, mulhu as jitMulhu, div as jitDiv, divu as jitDivu, rem as jitRem,
-  remu as jitRemu, divw as jitDivw, divuw as jitDivuw, remw as jitRemw, remuw as jitRemuw,
-} from "./rv64m";
+  jitLoad, jitStore, jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,
+  jitRemw, jitRemuw,
+} from "./jit-helpers";
 
 /** Where the core's own data ends (the host checks it lies below HART). */
 export function heapBase(): u32 { return <u32>__heap_base; }

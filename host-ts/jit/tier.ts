@@ -424,14 +424,14 @@ export class JitTier {
   }
 }
 
-/** A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type first. */
+/**
+ * A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type
+ * first. The core's helpers share one signature (core-as/jit-helpers.ts says why).
+ */
 export function newModule(): ModuleWriter {
   const w = new ModuleWriter();
   w.type({ params: [], results: [] }); // BLOCK_TYPE
-  const load = w.type({ params: [I64, I32], results: [I64] });
-  const store = w.type({ params: [I64, I32, I64], results: [] });
-  const execute = w.type({ params: [I32, I32, I32, I32], results: [] });
-  const binary = w.type({ params: [I64, I64], results: [I64] });
+  const helper = w.type({ params: [I64, I64, I64], results: [I64] }); // HELPER_TYPE
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });
   w.import({ module: "env", name: "trapped", kind: "global", valType: I32, mutable: true });
@@ -439,9 +439,6 @@ export function newModule(): ModuleWriter {
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "dataTlb", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
-  w.import({ module: "env", name: "load", kind: "func", type: load });
-  w.import({ module: "env", name: "store", kind: "func", type: store });
-  w.import({ module: "env", name: "execute", kind: "func", type: execute });
-  for (const m of M_HELPERS) w.import({ module: "env", name: m, kind: "func", type: binary });
+  for (const name of ["load", "store", "execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
   return w;
 }

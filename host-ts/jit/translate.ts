@@ -168,7 +168,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(load, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size); callHelper(F_LOAD, index);
+    f.get(L_VA).i64(size).i64(0); callHelper(F_LOAD, index);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     if (signed) f.op(SIGN_EXTEND[size]);
     f.set(L_VA);
@@ -190,7 +190,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.mem(store, 0, 0);
     f.op(Op.else);
     pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i32(size); value(); callHelper(F_STORE, index);
+    f.get(L_VA).i64(size); value(); callHelper(F_STORE, index); f.op(Op.drop);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     stopIfAttention(i, index); // only the slow path can raise it (an MMIO write, tohost)
     close();
@@ -206,7 +206,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       if (r !== 0) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
     }
     pcAt(i.off); f.gset(G_PC);
-    f.i32(i.op).i32(i.word).i32(i.imm).i32(i.raw); callHelper(F_EXECUTE, index);
+    f.i64(i.op + 256 * i.word).i64(i.imm).i64(i.raw); callHelper(F_EXECUTE, index); f.op(Op.drop);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     // x0's slot needs no care: jitExecute clears it before each instruction.
     if (HELPER_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
@@ -283,7 +283,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
       } else if ((M_HELPERS as readonly string[]).includes(name)) {
         if (i.rd === 0) return;
-        rs(i.rs1); rs(i.rs2);
+        rs(i.rs1); rs(i.rs2); f.i64(0);
         f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
       } else if (name === "lui") {
         if (i.rd !== 0) f.i64(i.imm).set(i.rd);

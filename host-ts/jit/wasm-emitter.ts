@@ -78,6 +78,17 @@ export class Bytes {
       if (done) return this;
     }
   }
+  /** Signed LEB128 of a safe integer, without BigInt (division by 128 is exact in binary64). */
+  sSafe(v: number): this {
+    for (;;) {
+      const q = Math.floor(v / 128);
+      const b = v - 128 * q;
+      v = q;
+      const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.byte(done ? b : b | 0x80);
+      if (done) return this;
+    }
+  }
   s32(v: number): this {
     v |= 0;
     for (;;) {
@@ -105,12 +116,13 @@ export class Bytes {
 export class FuncBody extends Bytes {
   op(code: number): this { return this.byte(code); }
   i32(v: number): this { return this.byte(Op.i32_const).s32(v); }
-  /** i64.const of a bigint or a safe integer (32-bit values skip BigInt: same LEB128 as i32). */
+  /** i64.const of a bigint or a safe integer (numbers skip BigInt: 32-bit ones have the same LEB128 as i32). */
   i64(v: bigint | number): this {
     this.byte(Op.i64_const);
-    if (typeof v === "number" && (v | 0) === v) return this.s32(v);
-    if (typeof v === "number" && !Number.isSafeInteger(v)) throw new RangeError(`i64 constant ${v} is not an integer`);
-    return this.s64(BigInt(v));
+    if (typeof v === "bigint") return this.s64(v);
+    if ((v | 0) === v) return this.s32(v);
+    if (!Number.isSafeInteger(v)) throw new RangeError(`i64 constant ${v} is not an integer`);
+    return this.sSafe(v);
   }
   /** f64.const (only values exact in binary64). */
   f64(v: number): this {

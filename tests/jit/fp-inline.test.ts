@@ -65,8 +65,13 @@ async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
   const calls = new Map<number, number>();
   if (jit) {
     const env = (core.jit as unknown as { imports: { env: Record<string, unknown> } }).imports.env;
-    const execute = env.execute as (id: number, ...rest: number[]) => void;
-    env.execute = (id: number, ...rest: number[]) => { calls.set(id, (calls.get(id) ?? 0) + 1); execute(id, ...rest); };
+    // (op id + 256 * word, imm, raw), as core-as/jit-helpers.ts takes them
+    const execute = env.execute as (opWord: bigint, imm: bigint, raw: bigint) => bigint;
+    env.execute = (opWord: bigint, imm: bigint, raw: bigint) => {
+      const id = Number(opWord & 0xffn);
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      return execute(opWord, imm, raw);
+    };
   }
   const words = program(op);
   const code = core.ramView(RAM_BASE, 4 * words.length)!;

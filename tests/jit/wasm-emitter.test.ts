@@ -2,6 +2,7 @@
 // and control flow (block/loop/br_table) assembles into modules the engine accepts.
 import { describe, it, expect } from "vitest";
 import { FuncBody, ModuleWriter, I32, I64, Op } from "../../host-ts/jit/wasm-emitter.js";
+import { newModule } from "../../host-ts/jit/tier.js";
 
 function instantiate(w: ModuleWriter): Record<string, Function> {
   return new WebAssembly.Instance(new WebAssembly.Module(w.bytes() as BufferSource)).exports as Record<string, Function>;
@@ -12,12 +13,24 @@ describe("wasm emitter", () => {
     const values: (number | bigint)[] = [
       0, 1, -1, 63, 64, -64, -65, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 0x7fff_f000 + 4094,
       -0x8000_0000 - 4094, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2n ** 63n - 1n, -(2n ** 63n), 0x1234_5678_9abc_def0n,
+      // safe integers past 32 bits at LEB128 group edges (an op id + 256 * a 32-bit word is one)
+      2 ** 34 - 1, 2 ** 34, -(2 ** 34), -(2 ** 34) - 1, 2 ** 41, -(2 ** 48) + 1, 2 ** 52 + 1, 0xffff_ffff * 256 + 195,
+      ...Array.from({ length: 64 }, (_, k) => (k % 2 ? -1 : 1) * Math.floor(((k * 0x9e37_79b9) % 2 ** 21) * 2 ** (11 + (k % 21)) + k)),
     ];
     const w = new ModuleWriter();
     const type = w.type({ params: [], results: [I64] });
     for (const v of values) w.func(type, [], new FuncBody().i64(v));
     const x = instantiate(w);
     values.forEach((v, i) => expect(x[`f${i}`](), String(v)).toBe(BigInt.asIntN(64, BigInt(v))));
+  });
+
+  it("translated modules declare two function types: the blocks' and the one all helpers share", () => {
+    // V8 compiles an import wrapper per imported signature in every module (core-as/jit-helpers.ts).
+    const bytes = newModule().bytes();
+    expect(bytes[8]).toBe(1); // the type section comes first
+    expect(bytes[10]).toBe(2); // its count (the section is short: one-byte size)
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource));
+    expect(imports.filter((i) => i.kind === "function").map((i) => i.name)).toEqual(expect.arrayContaining(["load", "store", "execute", "div"]));
   });
 
   it("refuses an i64 constant that is not an integer", () => {
