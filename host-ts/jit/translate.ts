@@ -72,8 +72,9 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   // (open until that block's code starts), a block that jumps to itself through a loop
   // around its own code. Anything else goes round the dispatch loop (br_table).
   const labelDepth: number[] = [];
-  const selfLoops = blocks.map((b) => jumpTargets(b.insns).includes(b.start));
-  const needsDispatch = blocks.some((b, k) => jumpTargets(b.insns).some((t) => (blockAt.get(t) ?? blocks.length) < k));
+  const targets = blocks.map((b) => jumpTargets(b.insns));
+  const selfLoops = blocks.map((b, k) => targets[k].includes(b.start));
+  const needsDispatch = blocks.some((b, k) => targets[k].some((t) => (blockAt.get(t) ?? blocks.length) < k));
   let dispatchDepth = 0;
   let loopDepth = 0;
   let current = 0; // the block being emitted
@@ -264,7 +265,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     insns.forEach((i, index) => {
       const name = i.name;
       if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
-      count(kindOf(i));
+      if (counts !== undefined) count(kindOf(i));
       if (name in ALU_RR) {
         if (i.rd === 0) return;
         rs(i.rs1); rs(i.rs2);
