@@ -14,6 +14,7 @@ export const BARE = [
   { name: "int-loop", elf: "bench/programs/bin/int-loop.elf", rounds: 40_000_000, quickRounds: 2_000_000 },
   { name: "mixed-loop", elf: "bench/programs/bin/mixed-loop.elf", rounds: 200_000, quickRounds: 10_000 },
   { name: "fmadd-loop", elf: "bench/programs/bin/fmadd-loop.elf", rounds: 20_000, quickRounds: 1_000 },
+  { name: "jump-chain", elf: "bench/programs/bin/jump-chain.elf", rounds: 5_000_000, quickRounds: 250_000 },
 ];
 
 export async function bareMetal(ctx, wasmModule, w, progress) {
