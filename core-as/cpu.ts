@@ -19,7 +19,7 @@ import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { instructionKey, decodedEntry } from "./dcache";
-import { jitProbe, jitChain, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
+import { jitProbe, jitChain, jitEntered, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
@@ -120,6 +120,7 @@ function runHart(budget: i32): void {
       if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
         // Compiled blocks run back to back for as long as the next one is compiled too.
         let next = fn;
+        jitEntered(pc, at);
         do {
           call_indirect<void>(next);
           next = jitChain();

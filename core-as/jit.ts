@@ -130,6 +130,24 @@ export function jitKnows(host: u32): bool {
 }
 
 /**
+ * The pc and host address of the compiled block running last: a block that leaves for
+ * the same virtual page finds the next one's host address without the fetch TLB. Nothing
+ * a block does can change that page's translation without stopping the chain first:
+ * satp, mstatus, PMP and privilege changes raise attention or trap, SFENCE.VMA is
+ * never translated, and a PTE the guest rewrites may keep its old translation until a
+ * fence.
+ */
+let chainPc: u64 = 0;
+let chainHost: u32 = 0;
+
+/** The run loop enters compiled code at `va`, host address `host` (where it was fetched). */
+// @ts-ignore: decorator
+@inline export function jitEntered(va: u64, host: u32): void {
+  chainPc = va;
+  chainHost = host;
+}
+
+/**
  * After a translated block: the compiled block at the new pc when control can go straight
  * on to it, or 0 when the run loop must take over (a trap, attention, low budget, nothing
  * compiled).
@@ -137,12 +155,18 @@ export function jitKnows(host: u32): bool {
  */
 export function jitChain(): u32 {
   if (trapped || attention || remaining < JIT_MAX_INSNS) return 0;
-  const host = tlbLookup(KIND_X, pc, 2);
-  if (host == 0) return 0;
+  let host: u32;
+  if (((pc ^ chainPc) >> 12) == 0) {
+    host = chainHost + <u32>(pc - chainPc);
+  } else {
+    host = tlbLookup(KIND_X, pc, 2);
+    if (host == 0) return 0;
+  }
   const e = entryOf(setOf(host), host);
   if (e == 0) return 0;
   const fn = load<u32>(e + 4);
   if (fn == 0 || fn == JIT_NONE || load<u32>(e + 12) != load<u32>(pageWordOf(host))) return 0;
+  jitEntered(pc, host);
   return fn;
 }
 
