@@ -14,43 +14,34 @@ _start:
   la s2, part2
   la s3, part3
   la s4, part0
-part0:
+
+/* int-loop's six ALU steps; each part then counts itself in a1 (the last one counts rounds) and jumps on */
+.macro body
   add t1, t1, t2
   xor t2, t2, t1
   slli t3, t1, 3
   srli t4, t2, 5
   add t1, t1, t3
   sub t2, t2, t4
+.endm
+
+part0:
+  body
   addi a1, a1, 1
   jr s1
   .align 6
 part1:
-  add t1, t1, t2
-  xor t2, t2, t1
-  slli t3, t1, 3
-  srli t4, t2, 5
-  add t1, t1, t3
-  sub t2, t2, t4
+  body
   addi a1, a1, 1
   jr s2
   .align 6
 part2:
-  add t1, t1, t2
-  xor t2, t2, t1
-  slli t3, t1, 3
-  srli t4, t2, 5
-  add t1, t1, t3
-  sub t2, t2, t4
+  body
   addi a1, a1, 1
   jr s3
   .align 6
 part3:
-  add t1, t1, t2
-  xor t2, t2, t1
-  slli t3, t1, 3
-  srli t4, t2, 5
-  add t1, t1, t3
-  sub t2, t2, t4
+  body
   addi t0, t0, -1
   beqz t0, done
   jr s4
