@@ -16,7 +16,8 @@ export function jitStore(va: u64, size: u64, v: u64): u64 { storeSlow(va, size, 
 
 /**
  * Runs one instruction the translator leaves to the interpreter's semantics (F, D, A, Zicsr),
- * decoded at translation time: op id + 256 * its 32-bit form, immediate, bits as fetched.
+ * decoded at translation time: op id + 256 * its 32-bit form (op ids fit in 8 bits, as
+ * isa/gen-decoder.js checks), immediate, bits as fetched.
  * The block has stored the x register it reads and reloads the one it writes.
  */
 export function jitExecute(opWord: u64, imm: u64, raw: u64): u64 {

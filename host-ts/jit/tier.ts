@@ -431,7 +431,7 @@ export class JitTier {
 export function newModule(): ModuleWriter {
   const w = new ModuleWriter();
   w.type({ params: [], results: [] }); // BLOCK_TYPE
-  const helper = w.type({ params: [I64, I64, I64], results: [I64] }); // HELPER_TYPE
+  const helper = w.type({ params: [I64, I64, I64], results: [I64] });
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });
   w.import({ module: "env", name: "trapped", kind: "global", valType: I32, mutable: true });
