@@ -39,8 +39,9 @@ export function wasmCompile(ctx, progress) {
  * The translation tier's cost on the thread that runs the guest, from createMachine() of the
  * default guest to its shell prompt, each in a fresh Node process (the translator's
  * JavaScript starts cold there, as in every CLI run): translating guest code to wasm, and
- * compiling and instantiating modules in place; with the regions and modules that took and
- * the time to the prompt. Null with the tier off.
+ * compiling and instantiating modules in place; with the regions and modules that took, the
+ * share of the guest's instructions that ran in compiled code, and the time to the prompt.
+ * Null with the tier off.
  */
 export function jitToPrompt(ctx, progress) {
   if (ctx.jit === "off") return null;
@@ -52,7 +53,8 @@ export function jitToPrompt(ctx, progress) {
     vm.start();
     await vm.console.waitFor(/root@hartvm:/, { timeout: 120000 });
     const wall = (performance.now() - t0) / 1000;
-    console.log(JSON.stringify({ wall, jit: vm.stats().jit }));
+    const s = vm.stats();
+    console.log(JSON.stringify({ wall, jit: s.jit, instructions: s.instructions }));
     process.exit(0);`;
   const runs = [];
   for (let i = 0; i < Math.max(3, ctx.reps); i++) {
@@ -68,6 +70,7 @@ export function jitToPrompt(ctx, progress) {
     inPlaceMs: med((r) => r.jit.inPlaceMs),
     regions: med((r) => r.jit.blocks),
     modules: med((r) => r.jit.modules),
+    compiledShare: med((r) => r.jit.instructions / r.instructions),
     reps: runs.length,
   };
 }

@@ -30,7 +30,7 @@ export function printTable(r, log = console.log) {
     const share = (j.translateMs + j.inPlaceMs) / 10 / j.toPrompt;
     log(`host: translation tier on the guest's thread, createMachine() of the default guest to its prompt (${j.reps} fresh processes, medians):` +
       ` translate ${j.translateMs.toFixed(1)} ms + compile in place ${j.inPlaceMs.toFixed(1)} ms = ${share.toFixed(1)}% of ${j.toPrompt.toFixed(2)} s,` +
-      ` ${j.regions} regions in ${j.modules} modules`);
+      ` ${j.regions} regions in ${j.modules} modules; ${(100 * j.compiledShare).toFixed(0)}% of the instructions ran compiled`);
   }
   const m = h.memory;
   if (m) {

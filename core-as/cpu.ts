@@ -12,14 +12,14 @@ import {
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
 import { takePendingInterrupt, pendingInterrupts } from "./trap";
-import { startSlice, closeSlice, remaining, retireOne, clearSpent } from "./counters";
+import { startSlice, closeSlice, remaining, sliceBudget, retireOne, clearSpent } from "./counters";
 import { stopReason, clearStop } from "./env";
 import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { instructionKey, decodedEntry } from "./dcache";
-import { jitProbe, jitChain, jitEntered, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
+import { jitProbe, jitChain, jitEntered, noteTranslated, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
@@ -120,11 +120,13 @@ function runHart(budget: i32): void {
       if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
         // Compiled blocks run back to back for as long as the next one is compiled too.
         let next = fn;
+        const retiredBefore = sliceBudget - remaining; // retired so far, as counters.ts counts it
         jitEntered(pc, at);
         do {
           call_indirect<void>(next);
           next = jitChain();
         } while (next != 0);
+        noteTranslated(sliceBudget - remaining - retiredBefore);
         probe = true;
         if (trapped) {
           trappedInstruction();

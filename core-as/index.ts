@@ -39,7 +39,7 @@ export { debugSetBreakpoints, debugControl, debugTakeEvent, debugTranslate, debu
 export { pc, trapped, attention } from "./state";
 export { remaining, spent } from "./counters";
 export { dataTlb, fetchTlb } from "./tlb";
-export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf } from "./jit";
+export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf, jitRetired } from "./jit";
 export {
   jitLoad, jitStore, jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,
   jitRemw, jitRemuw,

@@ -140,6 +140,17 @@ export function jitKnows(host: u32): bool {
 let chainPc: u64 = 0;
 let chainHost: u32 = 0;
 
+/**
+ * Instructions retired in compiled code (helper calls included) by this instance, all harts:
+ * a statistic for the host (the rest ran in the interpreter); snapshots do not keep it.
+ */
+let translatedRetired: u64 = 0;
+
+// @ts-ignore: decorator
+@inline export function noteTranslated(n: i32): void { translatedRetired += <u64>n; }
+
+export function jitRetired(): u64 { return translatedRetired; }
+
 /** The run loop enters compiled code at `va`, host address `host` (where it was fetched). */
 // @ts-ignore: decorator
 @inline export function jitEntered(va: u64, host: u32): void {

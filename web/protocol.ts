@@ -40,7 +40,8 @@ export interface StatusReport {
   /** Over the last report's interval of running time; 0 while paused. */
   mips: number;
   harts: number;
-  jit: { blocks: number; bytes: number; compileMs: number; translateMs: number; flushes: number } | null;
+  /** `instructions`: how many of them ran in compiled code (the rest were interpreted). */
+  jit: { blocks: number; bytes: number; compileMs: number; translateMs: number; flushes: number; instructions: number } | null;
 }
 
 export type FromWorker =

@@ -33,7 +33,7 @@ export class StatusLine {
       parts.push(this.state === "running" ? `${r.mips.toFixed(0)} MIPS` : "0 MIPS");
       parts.push(`${count(r.instructions)} instructions`);
       parts.push(r.jit
-        ? `JIT: ${r.jit.blocks} blocks, ${bytes(r.jit.bytes)} of wasm, ${seconds(r.jit.translateMs)} translating, ${seconds(r.jit.compileMs)} compiling${r.jit.flushes ? `, ${r.jit.flushes} flushes` : ""}`
+        ? `JIT: ${r.jit.blocks} blocks, ${bytes(r.jit.bytes)} of wasm, ${seconds(r.jit.translateMs)} translating, ${seconds(r.jit.compileMs)} compiling${r.jit.flushes ? `, ${r.jit.flushes} flushes` : ""}, ${compiledShare(r.jit.instructions, r.instructions)} of instructions compiled`
         : "JIT off");
     }
     e.textContent = parts.join(" · ");
@@ -54,4 +54,8 @@ export function bytes(n: number): string {
 
 function seconds(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function compiledShare(compiled: number, all: number): string {
+  return all > 0 ? `${((100 * compiled) / all).toFixed(0)}%` : "0%";
 }

@@ -29,6 +29,7 @@ export interface JitCoreExports {
   jitSecondHalf(host: number): number;
   jitFlush(): void;
   setJitThreshold(n: number, batch: number): void;
+  jitRetired(): bigint;
   expandCompressed(h: number): number;
   decodeOp(bits: number): number;
   decodeImm(word: number): number;
@@ -63,6 +64,11 @@ export interface JitStats {
   reused: number; // hot blocks installed from the thread's code cache instead of compiled
   warmed: number; // blocks installed before they ran, from the machine's lineage (warmStart)
   dropped: number; // hot blocks dropped unqueued because too many were waiting (they stay interpreted)
+  /**
+   * Instructions retired in compiled code, all harts, since this core started (a restored
+   * machine counts from its restore); the rest of the machine's instructions were interpreted.
+   */
+  instructions: number;
 }
 
 const TABLE_CHUNK = 1024;
@@ -121,7 +127,7 @@ interface Batch {
 }
 
 export class JitTier {
-  readonly stats: JitStats = { blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, inPlaceMs: 0, flushes: 0, reused: 0, warmed: 0, dropped: 0 };
+  readonly stats: JitStats;
   private readonly tableBase: number;
   private next: number;
   private readonly imports: WebAssembly.Imports;
@@ -150,6 +156,10 @@ export class JitTier {
   private readonly reads: number[] = [];
 
   constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
+    this.stats = {
+      blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, inPlaceMs: 0, flushes: 0, reused: 0, warmed: 0, dropped: 0,
+      get instructions() { return Number(x.jitRetired()); }, // the core counts them (core-as/jit.ts)
+    };
     this.queue = new DataView(x.memory.buffer);
     this.tableBase = x.table.length;
     this.next = this.tableBase;

@@ -117,7 +117,7 @@ export class Session {
     const ran = s.wallMs - this.last.wallMs;
     const mips = ran > 0 ? (s.instructions - this.last.instructions) / ran / 1000 : 0;
     this.last = { instructions: s.instructions, wallMs: s.wallMs };
-    const jit = s.jit && { blocks: s.jit.blocks, bytes: s.jit.bytes, compileMs: s.jit.compileMs, translateMs: s.jit.translateMs, flushes: s.jit.flushes };
+    const jit = s.jit && { blocks: s.jit.blocks, bytes: s.jit.bytes, compileMs: s.jit.compileMs, translateMs: s.jit.translateMs, flushes: s.jit.flushes, instructions: s.jit.instructions };
     const report: StatusReport = { state: m.status, instructions: s.instructions, mips, harts: s.harts, jit };
     this.post({ type: "status", report });
   }
