@@ -1,6 +1,6 @@
 // Retired-instruction accounting. The run loop counts `remaining` down; a counter read in
 // the middle of a slice adds what the slice has retired so far.
-import { S_RETIRED } from "./layout";
+import { S_RETIRED, JIT_REMAINING } from "./layout";
 
 export let sliceBudget: i32 = 0;
 export let remaining: i32 = 0;
@@ -33,6 +33,18 @@ export function capSlice(n: i32): void {
 
 // @ts-ignore: decorator
 @inline export function retireOne(): void { remaining--; }
+
+/**
+ * Compiled code keeps the budget in linear memory while a chain of blocks runs (one load
+ * for it, where the imported global is a chain of them); helpers it calls still see the
+ * global, which it writes around each call.
+ */
+// @ts-ignore: decorator
+@inline export function lendBudget(): void { store<i32>(JIT_REMAINING, remaining); }
+// @ts-ignore: decorator
+@inline export function takeBudgetBack(): void { remaining = load<i32>(JIT_REMAINING); }
+// @ts-ignore: decorator
+@inline export function lentBudget(): i32 { return load<i32>(JIT_REMAINING); }
 
 /** Instructions this hart retired before the current one. */
 export function retired(): u64 {

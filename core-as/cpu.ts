@@ -12,7 +12,7 @@ import {
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
 import { takePendingInterrupt, pendingInterrupts } from "./trap";
-import { startSlice, closeSlice, remaining, sliceBudget, retireOne, clearSpent } from "./counters";
+import { startSlice, closeSlice, remaining, sliceBudget, retireOne, clearSpent, lendBudget, takeBudgetBack } from "./counters";
 import { stopReason, clearStop } from "./env";
 import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
@@ -122,10 +122,12 @@ function runHart(budget: i32): void {
         let next = fn;
         const retiredBefore = sliceBudget - remaining; // retired so far, as counters.ts counts it
         jitEntered(pc, at);
+        lendBudget();
         do {
-          call_indirect<void>(next);
+          setPc(call_indirect<u64>(next, pc));
           next = jitChain();
         } while (next != 0);
+        takeBudgetBack();
         noteTranslated(sliceBudget - remaining - retiredBefore);
         probe = true;
         if (trapped) {

@@ -8,7 +8,7 @@ import {
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
-  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX, JIT_REMAINING, JIT_DATA_TLB,
 } from "./layout";
 import { configure, requestAttention, hartCount, setLazyRam } from "./state";
 import { runAll, lastHart, saveLastHart, loadLastHart } from "./cpu";
@@ -29,7 +29,7 @@ export {
   SHARED, SHARED_END, S_END, S_RETIRED, S_MCAUSE, S_MTVAL, S_MEPC, S_SCAUSE, S_STVAL, S_SEPC, S_MTVEC, S_STVEC, S_FCSR,
   JIT_MAP, JIT_QUEUE, JIT_PAGES, JIT_COUNTS, JIT_END, JIT_NONE, JIT_MAX_INSNS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
   RAM_PRESENT, RAM_PRESENT_SIZE, SH_LAST_HART, SHARED_STATE_END,
-  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX,
+  DEBUG_BREAKPOINTS, DEBUG_BREAKPOINTS_MAX, JIT_REMAINING, JIT_DATA_TLB,
 };
 
 // The debugger (host-ts/gdb/): breakpoints, stepping, held harts, CSRs and translation.
@@ -38,7 +38,7 @@ export { debugSetBreakpoints, debugControl, debugTakeEvent, debugTranslate, debu
 // The translation tier: what the host's compiler (host-ts/jit/) reads, writes and imports.
 export { pc, trapped, attention } from "./state";
 export { remaining, spent } from "./counters";
-export { dataTlb, fetchTlb } from "./tlb";
+export { fetchTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf, jitRetired } from "./jit";
 export {
   jitLoad, jitStore, jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,

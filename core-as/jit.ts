@@ -10,7 +10,7 @@ import {
 } from "./layout";
 import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
-import { remaining, capSlice } from "./counters";
+import { lentBudget, capSlice } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
 import { instructionKey, decodedEntry } from "./dcache";
 
@@ -165,7 +165,7 @@ export function jitRetired(): u64 { return translatedRetired; }
  * Visits are not counted here: blocks that are not compiled yet get counted by the run loop.
  */
 export function jitChain(): u32 {
-  if (trapped || attention || remaining < JIT_MAX_INSNS) return 0;
+  if (trapped || attention || lentBudget() < JIT_MAX_INSNS) return 0;
   let host: u32;
   if (((pc ^ chainPc) >> 12) == 0) {
     host = chainHost + <u32>(pc - chainPc);

@@ -145,6 +145,15 @@ export const DEBUG_BREAKPOINTS: u32 = RAM_PRESENT + RAM_PRESENT_SIZE;
 export const DEBUG_BREAKPOINTS_MAX: u32 = 64;
 export const DEBUG_END: u32 = DEBUG_BREAKPOINTS + DEBUG_BREAKPOINTS_MAX * 8;
 
+/**
+ * What translated code reads here rather than through imported globals, which cost it a
+ * chain of loads each: the budget while compiled code runs (i32; counters.ts lends it), and
+ * the data TLB sets of the running hart and privilege (u32; tlb.ts keeps it current).
+ */
+export const JIT_REMAINING: u32 = DEBUG_END;
+export const JIT_DATA_TLB: u32 = JIT_REMAINING + 4;
+export const JIT_SLOTS_END: u32 = JIT_DATA_TLB + 4;
+
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;
 export const RAM_BASE: u64 = 0x8000_0000;

@@ -3,7 +3,7 @@
 // compare: a misaligned address never matches and takes the slow path.
 import {
   TLB_BASE, TLB_PER_HART, TLB_SET_SIZE, TLB_SETS, TLB_TAGS_R, TLB_TAGS_W, TLB_TAGS_X, TLB_ADDEND,
-  TLB_ENTRIES, TLB_LOG, TLB_LOG_MAX, TLB_SUPER, S_MSTATUS,
+  TLB_ENTRIES, TLB_LOG, TLB_LOG_MAX, TLB_SUPER, S_MSTATUS, JIT_DATA_TLB,
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
 import { MS_MPRV, MS_SUM } from "./trap";
@@ -15,7 +15,7 @@ const SET_S_SUM: u32 = 3;
 
 /**
  * The running hart's sets, and the ones fetches and data accesses use now (translated code
- * imports `dataTlb` as a global, host-ts/jit/).
+ * reads the data sets at layout.ts JIT_DATA_TLB and imports `fetchTlb`, host-ts/jit/).
  */
 let hartTlbs: u32 = TLB_BASE;
 export let fetchTlb: u32 = TLB_BASE;
@@ -40,6 +40,7 @@ export function selectTlbs(): void {
   let p = priv;
   if (p == PRIV_M && (status & MS_MPRV) != 0) p = <u32>((status >> 11) & 3);
   dataTlb = hartTlbs + setOf(p, (status & MS_SUM) != 0) * TLB_SET_SIZE;
+  store<u32>(JIT_DATA_TLB, dataTlb);
 }
 
 // @ts-ignore: decorator

@@ -26,6 +26,9 @@ export interface TranslatorCore {
   tlbAddend: number;
   tlbEntries: number;
   maxInsns: number;
+  /** Where the core lends compiled code the budget (i32) and keeps the data TLB sets' address (u32). */
+  jitRemaining: number;
+  jitDataTlb: number;
 }
 
 /** One decoded guest instruction of a region. */

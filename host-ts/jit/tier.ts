@@ -19,7 +19,6 @@ export interface JitCoreExports {
   trapped: WebAssembly.Global;
   attention: WebAssembly.Global;
   remaining: WebAssembly.Global;
-  dataTlb: WebAssembly.Global;
   fetchTlb: WebAssembly.Global;
   jitLoad: Function;
   jitStore: Function;
@@ -50,6 +49,8 @@ export interface JitLayout {
   TLB_ADDEND: number;
   JIT_COUNTS: number;
   RAM_OFFSET: number;
+  JIT_REMAINING: number;
+  JIT_DATA_TLB: number;
 }
 
 export interface JitStats {
@@ -169,7 +170,7 @@ export class JitTier {
     this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, dataTlb: x.dataTlb, fetchTlb: x.fetchTlb,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb,
       load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
     };
     for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
@@ -191,6 +192,8 @@ export class JitTier {
       tlbAddend: layout.TLB_ADDEND,
       tlbEntries: tagsW / 8,
       maxInsns: layout.JIT_MAX_INSNS,
+      jitRemaining: layout.JIT_REMAINING,
+      jitDataTlb: layout.JIT_DATA_TLB,
     };
     x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }
@@ -440,14 +443,13 @@ export class JitTier {
  */
 export function newModule(): ModuleWriter {
   const w = new ModuleWriter();
-  w.type({ params: [], results: [] }); // BLOCK_TYPE
+  w.type({ params: [I64], results: [I64] }); // BLOCK_TYPE: entry pc -> next pc
   const helper = w.type({ params: [I64, I64, I64], results: [I64] });
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });
   w.import({ module: "env", name: "trapped", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "attention", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
-  w.import({ module: "env", name: "dataTlb", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
   for (const name of ["load", "store", "execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
   return w;

@@ -14,13 +14,17 @@ import {
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
-export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_DATA_TLB = 4, G_FETCH_TLB = 5;
+export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_FETCH_TLB = 4;
 export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
 const F_M0 = 3;
-/** Type index of `() -> ()`, every block's type (tier.ts declares it first). */
+/**
+ * Type index of `(pc: i64) -> i64`, every region's type (tier.ts declares it first): the
+ * run loop passes the entry pc and gets the pc to go on at, so neither crosses an imported
+ * global (a chain of loads in translated code) on the way in or out.
+ */
 export const BLOCK_TYPE = 0;
 
-// Locals: the entry pc, x1..x31, then scratch.
+// Locals: the entry pc (the parameter), x1..x31, then scratch.
 const L_BASE = 0;
 const L_VA = 32;
 const L_NEXT = 33; // the pc an exit leaves to
@@ -29,7 +33,7 @@ const L_TLB = 35;
 const L_RETIRED = 36; // instructions an exit retires
 const L_CURRENT = 37; // the region block the dispatch loop runs next
 const L_REMAINING = 38; // the budget, kept here and written to the global around calls
-const LOCALS: [number, ValType][] = [[34, I64], [5, I32]]; // 0..33 i64, 34..38 i32
+const LOCALS: [number, ValType][] = [[33, I64], [5, I32]]; // 1..33 i64, 34..38 i32
 const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inline
 
 /** The locals of the function emitRegion makes for `blocks`. */
@@ -221,10 +225,9 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
 
   // Prologue.
   count(0);
-  f.gget(G_PC).set(L_BASE);
-  if (hasMemory) f.gget(G_DATA_TLB).set(L_TLB);
+  if (hasMemory) f.i32(0).mem(Op.i32_load, 2, core.jitDataTlb).set(L_TLB);
   for (const r of used) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * r).set(r);
-  f.gget(G_REMAINING).set(L_REMAINING);
+  f.i32(0).mem(Op.i32_load, 2, core.jitRemaining).set(L_REMAINING);
   f.i32(0).set(L_RETIRED);
   open(Op.block); // leaving: the epilogue follows it
   if (needsDispatch) {
@@ -254,8 +257,8 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   if (needsDispatch) close(); // dispatch loop
   close(); // outer block: the epilogue
   for (const r of written) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
-  f.get(L_NEXT).gset(G_PC);
-  f.get(L_REMAINING).get(L_RETIRED).op(Op.i32_sub).gset(G_REMAINING);
+  f.i32(0).get(L_REMAINING).get(L_RETIRED).op(Op.i32_sub).mem(Op.i32_store, 2, core.jitRemaining);
+  f.get(L_NEXT); // the result
   return f;
 
   function emitBlockBody(insns: Insn[]): void {

@@ -33,6 +33,15 @@ describe("wasm emitter", () => {
     expect(imports.filter((i) => i.kind === "function").map((i) => i.name)).toEqual(expect.arrayContaining(["load", "store", "execute", "div"]));
   });
 
+  it("translated regions take the entry pc and return the next, and read the data TLB from memory", () => {
+    // An imported mutable global costs translated code a chain of loads: the pc crosses as a
+    // parameter and a result, the budget and the data TLB base sit at fixed addresses.
+    const bytes = newModule().bytes();
+    expect([...bytes.subarray(11, 16)]).toEqual([0x60, 1, 0x7e, 1, 0x7e]); // BLOCK_TYPE: (i64) -> i64
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource));
+    expect(imports.filter((i) => i.kind === "global").map((i) => i.name)).toEqual(["pc", "trapped", "attention", "remaining", "fetchTlb"]);
+  });
+
   it("refuses an i64 constant that is not an integer", () => {
     expect(() => new FuncBody().i64(0.5)).toThrow(/not an integer/);
     expect(() => new FuncBody().i64(2 ** 60)).toThrow(/not an integer/);
