@@ -149,7 +149,8 @@ let translatedRetired: u64 = 0;
 // @ts-ignore: decorator
 @inline export function noteTranslated(n: i32): void { translatedRetired += <u64>n; }
 
-export function jitRetired(): u64 { return translatedRetired; }
+/** As a double, which holds it exactly (to 2^53), since no i64 crosses to the host (index.ts). */
+export function jitRetired(): f64 { return <f64>translatedRetired; }
 
 /** The run loop enters compiled code at `va`, host address `host` (where it was fetched). */
 // @ts-ignore: decorator

@@ -28,7 +28,7 @@ export interface JitCoreExports {
   jitSecondHalf(host: number): number;
   jitFlush(): void;
   setJitThreshold(n: number, batch: number): void;
-  jitRetired(): bigint;
+  jitRetired(): number;
   expandCompressed(h: number): number;
   decodeOp(bits: number): number;
   decodeImm(word: number): number;
@@ -159,7 +159,7 @@ export class JitTier {
   constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
     this.stats = {
       blocks: 0, untranslatable: 0, modules: 0, bytes: 0, translateMs: 0, compileMs: 0, inPlaceMs: 0, flushes: 0, reused: 0, warmed: 0, dropped: 0,
-      get instructions() { return Number(x.jitRetired()); }, // the core counts them (core-as/jit.ts)
+      get instructions() { return x.jitRetired(); }, // the core counts them (core-as/jit.ts)
     };
     this.queue = new DataView(x.memory.buffer);
     this.tableBase = x.table.length;
