@@ -15,6 +15,7 @@ export const BARE = [
   { name: "mixed-loop", elf: "bench/programs/bin/mixed-loop.elf", rounds: 200_000, quickRounds: 10_000 },
   { name: "fmadd-loop", elf: "bench/programs/bin/fmadd-loop.elf", rounds: 20_000, quickRounds: 1_000 },
   { name: "jump-chain", elf: "bench/programs/bin/jump-chain.elf", rounds: 5_000_000, quickRounds: 250_000 },
+  { name: "straight-run", elf: "bench/programs/bin/straight-run.elf", rounds: 100_000, quickRounds: 5_000 },
 ];
 
 export async function bareMetal(ctx, wasmModule, w, progress) {
