@@ -46,14 +46,18 @@ export function capSlice(n: i32): void {
 // @ts-ignore: decorator
 @inline export function lentBudget(): i32 { return load<i32>(JIT_REMAINING); }
 
+/** Instructions the current slice has retired so far (capping or ending it keeps this). */
+// @ts-ignore: decorator
+@inline export function sliceRetired(): i32 { return sliceBudget - remaining; }
+
 /** Instructions this hart retired before the current one. */
 export function retired(): u64 {
-  return load<u64>(S_RETIRED) + <u64>(sliceBudget - remaining);
+  return load<u64>(S_RETIRED) + <u64>sliceRetired();
 }
 
 /** Folds the slice into the hart's total (before switching harts or returning to the host). */
 export function closeSlice(): void {
-  spent += sliceBudget - remaining;
+  spent += sliceRetired();
   store<u64>(S_RETIRED, retired());
   sliceBudget = 0;
   remaining = 0;

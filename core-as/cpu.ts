@@ -12,7 +12,7 @@ import {
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
 import { takePendingInterrupt, pendingInterrupts } from "./trap";
-import { startSlice, closeSlice, remaining, sliceBudget, retireOne, clearSpent, lendBudget, takeBudgetBack } from "./counters";
+import { startSlice, closeSlice, remaining, sliceRetired, retireOne, clearSpent, lendBudget, takeBudgetBack } from "./counters";
 import { stopReason, clearStop } from "./env";
 import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
@@ -120,7 +120,7 @@ function runHart(budget: i32): void {
       if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
         // Compiled blocks run back to back for as long as the next one is compiled too.
         let next = fn;
-        const retiredBefore = sliceBudget - remaining; // retired so far, as counters.ts counts it
+        const retiredBefore = sliceRetired();
         jitEntered(pc, at);
         lendBudget();
         do {
@@ -128,7 +128,7 @@ function runHart(budget: i32): void {
           next = jitChain();
         } while (next != 0);
         takeBudgetBack();
-        noteTranslated(sliceBudget - remaining - retiredBefore);
+        noteTranslated(sliceRetired() - retiredBefore);
         probe = true;
         if (trapped) {
           trappedInstruction();
