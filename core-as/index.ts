@@ -41,7 +41,7 @@ export { remaining, spent } from "./counters";
 export { fetchTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf, jitRetired } from "./jit";
 export {
-  jitLoad, jitStore, jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,
+  jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,
   jitRemw, jitRemuw,
 } from "./jit-helpers";
 

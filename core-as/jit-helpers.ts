@@ -1,18 +1,15 @@
-// What translated blocks import from the core: the memory slow paths (a block sets `pc`
-// before calling them, so a fault records the right epc, and reads `trapped` after) and
-// the instructions they hand back to the interpreter's semantics.
+// What translated blocks import from the core: the instructions they hand to the
+// interpreter's semantics (a block sets `pc` before calling, so a fault records the right
+// epc, and reads `trapped` after) and the M-extension's multiply-high and divide helpers.
+// Loads and stores that miss the TLB are no call: the block leaves them to the run loop.
 //
 // Every one has the same signature, (i64, i64, i64) -> i64, whatever it needs: engines
 // compile a call wrapper for each imported function signature of every module they compile
 // (V8 11: about 120 us each, most of a small module's compile), and the tier compiles its
 // modules one or two regions at a time.
-import { loadSlow, storeSlow } from "./mmu";
 import { XREG } from "./layout";
 import { execute } from "./gen/dispatch";
 import { mulh, mulhsu, mulhu, div, divu, rem, remu, divw, divuw, remw, remuw } from "./rv64m";
-
-export function jitLoad(va: u64, size: u64, unused: u64): u64 { return loadSlow(va, size); }
-export function jitStore(va: u64, size: u64, v: u64): u64 { storeSlow(va, size, v); return 0; }
 
 /**
  * Runs one instruction the translator leaves to the interpreter's semantics (F, D, A, Zicsr),

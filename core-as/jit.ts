@@ -166,7 +166,8 @@ export function jitRetired(): f64 { return <f64>translatedRetired; }
  * Visits are not counted here: blocks that are not compiled yet get counted by the run loop.
  */
 export function jitChain(): u32 {
-  if (trapped || attention || lentBudget() < JIT_MAX_INSNS) return 0;
+  // An odd pc is an instruction compiled code left to the interpreter (cpu.ts).
+  if (trapped || attention || (<u32>pc & 1) != 0 || lentBudget() < JIT_MAX_INSNS) return 0;
   let host: u32;
   if (((pc ^ chainPc) >> 12) == 0) {
     host = chainHost + <u32>(pc - chainPc);

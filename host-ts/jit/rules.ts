@@ -28,12 +28,10 @@ export const FP_MEMORY: Record<string, [size: number, box: boolean]> = {
 };
 export const MSTATUS_FS = 3n << 13n;
 
-export const LOADS: Record<string, [size: number, op: number, signExtend: boolean]> = {
-  lb: [1, Op.i64_load8_s, true], lh: [2, Op.i64_load16_s, true], lw: [4, Op.i64_load32_s, true],
-  ld: [8, Op.i64_load, false], lbu: [1, Op.i64_load8_u, false], lhu: [2, Op.i64_load16_u, false],
-  lwu: [4, Op.i64_load32_u, false],
+export const LOADS: Record<string, [size: number, op: number]> = {
+  lb: [1, Op.i64_load8_s], lh: [2, Op.i64_load16_s], lw: [4, Op.i64_load32_s], ld: [8, Op.i64_load],
+  lbu: [1, Op.i64_load8_u], lhu: [2, Op.i64_load16_u], lwu: [4, Op.i64_load32_u],
 };
-export const SIGN_EXTEND: Record<number, number> = { 1: 0xc2, 2: 0xc3, 4: 0xc4 }; // i64.extend{8,16,32}_s
 export const STORES: Record<string, [size: number, op: number]> = {
   sb: [1, Op.i64_store8], sh: [2, Op.i64_store16], sw: [4, Op.i64_store32], sd: [8, Op.i64_store],
 };

@@ -20,8 +20,6 @@ export interface JitCoreExports {
   attention: WebAssembly.Global;
   remaining: WebAssembly.Global;
   fetchTlb: WebAssembly.Global;
-  jitLoad: Function;
-  jitStore: Function;
   jitExecute: Function;
   jitProtect(host: number): number;
   jitInstall(host: number, fn: number, word: number): number;
@@ -171,7 +169,7 @@ export class JitTier {
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
       memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb,
-      load: x.jitLoad, store: x.jitStore, execute: x.jitExecute,
+      execute: x.jitExecute,
     };
     for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
     this.imports = { env };
@@ -406,7 +404,8 @@ export class JitTier {
 
   /**
    * With `coverage`: how many times translated code was entered, and how many instructions
-   * of each kind (encoding name as fetched, compressed ones by their own name) it started.
+   * of each kind (encoding name as fetched, compressed ones by their own name) it ran; a
+   * load or store that misses the TLB counts in the interpreter, which runs it.
    */
   coverage(): { entries: number; kinds: Map<string, number> } {
     if (this.counts === undefined) throw new Error("jit: coverage() needs the coverage option");
@@ -451,6 +450,6 @@ export function newModule(): ModuleWriter {
   w.import({ module: "env", name: "attention", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
-  for (const name of ["load", "store", "execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
+  for (const name of ["execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
   return w;
 }

@@ -10,13 +10,13 @@ import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from 
 import { inlineFp, needsFpLocals, emitInlineFp, fsOff, markFsDirty, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
   ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, SHIFT_W,
-  SIGN_EXTEND, STORES,
+  STORES,
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
 export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_FETCH_TLB = 4;
-export const F_LOAD = 0, F_STORE = 1, F_EXECUTE = 2;
-const F_M0 = 3;
+export const F_EXECUTE = 0;
+const F_M0 = 1;
 /**
  * Type index of `(pc: i64) -> i64`, every region's type (tier.ts declares it first): the
  * run loop passes the entry pc and gets the pc to go on at, so neither crosses an imported
@@ -140,6 +140,16 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   };
 
   /**
+   * Leaves with instruction `index` for the interpreter to run: the pc goes back with bit 0
+   * set, and the run loop runs that one instruction before it looks for compiled code again
+   * (cpu.ts). Memory accesses that miss the TLB (a page walk, MMIO, a fault, a store to a
+   * page holding translated code) go this way, so translated code calls no helper for them:
+   * nothing it holds in locals is live across a call there, and no access needs a trap or
+   * attention check after it.
+   */
+  const leave = (i: Insn, index: number) => exit(() => { pcAt(i.off); f.i64(1).op(Op.i64_or); }, index);
+
+  /**
    * An instruction straddling the page end was decoded with the second half the guest last
    * fetched there. Before it runs, the next page must be in the fetch TLB (so mapped and
    * executable now) and hold that half; otherwise control leaves, and the interpreter fetches
@@ -155,50 +165,33 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     f.op(Op.else).i32(1);
     close();
     open(Op.if);
-    exit(() => pcAt(i.off), index);
+    leave(i, index);
     close();
   };
 
-  /**
-   * Pushes the value loaded at rs1 + imm: the TLB hit inline, else the core's slow path.
-   * Only the slow path can raise attention (an MMIO read): then `commit` writes the value,
-   * which it finds in L_VA, where the instruction puts it, and the region leaves after it.
-   */
-  const loadValue = (i: Insn, index: number, size: number, load: number, signed: boolean, commit: () => void) => {
+  /** Leaves unless rs1 + imm hits the TLB kind `kindTags` (the data TLB) for `size` bytes; then L_SLOT holds its slot. */
+  const translateAccess = (i: Insn, index: number, size: number, kindTags: number) => {
     effectiveAddress(i);
-    tlbSlot(core.tlbTagsR);
+    tlbSlot(kindTags);
     tagMatches(size);
-    open(Op.if, I64);
+    f.op(Op.i32_eqz);
+    open(Op.if);
+    leave(i, index);
+    close();
+    if (counts !== undefined) count(kindOf(i));
+  };
+  /** Pushes the value loaded at rs1 + imm. */
+  const loadValue = (i: Insn, index: number, size: number, load: number) => {
+    translateAccess(i, index, size, core.tlbTagsR);
     hostAddress(core.tlbTagsR);
     f.mem(load, 0, 0);
-    f.op(Op.else);
-    pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i64(size).i64(0); callHelper(F_LOAD, index);
-    f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-    if (signed) f.op(SIGN_EXTEND[size]);
-    f.set(L_VA);
-    f.gget(G_ATTENTION); open(Op.if);
-    commit();
-    exit(() => pcAt(i.off + i.len), index + 1);
-    close();
-    f.get(L_VA);
-    close();
   };
   /** Stores the value `value` pushes at rs1 + imm. */
   const storeValue = (i: Insn, index: number, size: number, store: number, value: () => void) => {
-    effectiveAddress(i);
-    tlbSlot(core.tlbTagsW);
-    tagMatches(size);
-    open(Op.if);
+    translateAccess(i, index, size, core.tlbTagsW);
     hostAddress(core.tlbTagsW);
     value();
     f.mem(store, 0, 0);
-    f.op(Op.else);
-    pcAt(i.off); f.gset(G_PC);
-    f.get(L_VA).i64(size); value(); callHelper(F_STORE, index); f.op(Op.drop);
-    f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
-    stopIfAttention(i, index); // only the slow path can raise it (an MMIO write, tohost)
-    close();
   };
   /**
    * Runs the instruction through the interpreter's semantics (jitExecute): the x registers
@@ -268,7 +261,8 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     insns.forEach((i, index) => {
       const name = i.name;
       if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
-      if (counts !== undefined) count(kindOf(i));
+      // A memory access counts once it hits the TLB (translateAccess): a miss leaves it to the interpreter.
+      if (counts !== undefined && !isAccess(i)) count(kindOf(i));
       if (name in ALU_RR) {
         if (i.rd === 0) return;
         rs(i.rs1); rs(i.rs2);
@@ -311,7 +305,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
             f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
             markFsDirty(f, core.mstatus);
           };
-          writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u, false, () => writeF(() => f.get(L_VA))));
+          writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u));
         } else {
           storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
         }
@@ -319,8 +313,8 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       } else if (name === "fence") {
         // Harts interleave only between run() slices, so ordering is already total.
       } else if (name in LOADS) {
-        const [size, load, signed] = LOADS[name];
-        loadValue(i, index, size, load, signed, () => { if (i.rd !== 0) f.get(L_VA).set(i.rd); });
+        const [size, load] = LOADS[name];
+        loadValue(i, index, size, load);
         setRd(i.rd);
       } else if (name in STORES) {
         const [size, store] = STORES[name];
@@ -346,6 +340,11 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     });
     if (!ended) jump(end, n);
   }
+}
+
+/** Loads and stores through the data TLB (translateAccess). */
+function isAccess(i: Insn): boolean {
+  return i.name in LOADS || i.name in STORES || i.name in FP_MEMORY;
 }
 
 /**
