@@ -1,9 +1,9 @@
 // The host's half of the translation tier: after each run() it compiles the blocks the
 // core queued as hot into one WebAssembly module, puts their functions into the core's
 // function table and tells the core where they are (core-as/jit.ts).
-import { ModuleWriter, I32, I64 } from "./wasm-emitter.js";
+import { ModuleWriter, I32, I64, type FuncBody, type ValType } from "./wasm-emitter.js";
 import { decodeRegion, type TranslatorCore } from "./region.js";
-import { emitRegion, regionLocals, BLOCK_TYPE } from "./translate.js";
+import { emitRegion, regionLocals, callsHelpers, BLOCK_TYPE } from "./translate.js";
 import { M_HELPERS } from "./rules.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { regionKey, regionMatches, type CachedRegion, type CodeCache, type WarmSet } from "./code-cache.js";
@@ -274,7 +274,9 @@ export class JitTier {
     const started = performance.now();
     if (this.translator.bytes.buffer !== this.x.memory.buffer) this.translator.bytes = new Uint8Array(this.x.memory.buffer);
     if (this.next + Math.min(hosts.length, MODULE_MAX_FUNCS) > TABLE_LIMIT + this.tableBase) this.flush();
-    const writer = newModule();
+    const funcs: [number, ValType][][] = [];
+    const bodies: FuncBody[] = [];
+    let helpers = false;
     const batch: Batch = { hosts: [], words: [], keys: [], bytes: new Uint8Array(0), started };
     const reads = this.reads;
     let taken = 0;
@@ -303,13 +305,17 @@ export class JitTier {
       }
       const body = emitRegion(this.translator, region, this.counts);
       size += body.length;
-      writer.func(BLOCK_TYPE, regionLocals(region), body);
+      funcs.push(regionLocals(region));
+      bodies.push(body);
+      helpers ||= callsHelpers(region);
       batch.hosts.push(host);
       batch.words.push(word);
     }
     hosts.splice(0, taken);
     this.stats.translateMs += performance.now() - started;
     if (batch.hosts.length === 0) return null;
+    const writer = newModule(helpers);
+    bodies.forEach((body, i) => writer.func(BLOCK_TYPE, funcs[i], body));
     batch.bytes = writer.bytes();
     this.stats.bytes += batch.bytes.length;
     return batch;
@@ -438,18 +444,20 @@ export class JitTier {
 
 /**
  * A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type
- * first. The core's helpers share one signature (core-as/jit-helpers.ts says why).
+ * first. The core's helpers share one signature (core-as/jit-helpers.ts says why); a module
+ * whose regions call none (callsHelpers) imports none, so V8 compiles no call wrapper for it.
  */
-export function newModule(): ModuleWriter {
+export function newModule(helpers = true): ModuleWriter {
   const w = new ModuleWriter();
   w.type({ params: [I64], results: [I64] }); // BLOCK_TYPE: entry pc -> next pc
-  const helper = w.type({ params: [I64, I64, I64], results: [I64] });
   w.import({ module: "env", name: "memory", kind: "memory" });
   w.import({ module: "env", name: "pc", kind: "global", valType: I64, mutable: true });
   w.import({ module: "env", name: "trapped", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "attention", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
+  if (!helpers) return w;
+  const helper = w.type({ params: [I64, I64, I64], results: [I64] });
   for (const name of ["execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
   return w;
 }

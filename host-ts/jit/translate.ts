@@ -36,6 +36,14 @@ const L_REMAINING = 38; // the budget, kept here and written to the global aroun
 const LOCALS: [number, ValType][] = [[33, I64], [5, I32]]; // 1..33 i64, 34..38 i32
 const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inline
 
+/**
+ * Whether the function emitRegion makes for `blocks` calls a helper the module imports (F_*):
+ * an instruction left to the interpreter's semantics, an FP access (with FS off), M's helpers.
+ */
+export function callsHelpers(blocks: Block[]): boolean {
+  return blocks.some((b) => b.insns.some((i) => i.name === "helper" || i.name in FP_MEMORY || (M_HELPERS as readonly string[]).includes(i.name)));
+}
+
 /** The locals of the function emitRegion makes for `blocks`. */
 export function regionLocals(blocks: Block[]): [number, ValType][] {
   const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && needsFpLocals(i)));

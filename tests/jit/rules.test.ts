@@ -1,10 +1,11 @@
 // Every instruction the region decoder accepts has an emission rule, and the code emitted
-// for it is valid WebAssembly against the imports every translated module declares.
+// for it is valid WebAssembly against the imports its module declares: the helpers only
+// where callsHelpers says it calls one (a call to an undeclared function does not validate).
 import { describe, it, expect } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { translatable, runsInHelper, FP_MEMORY } from "../../host-ts/jit/rules.js";
 import type { Insn, TranslatorCore } from "../../host-ts/jit/region.js";
-import { emitRegion, regionLocals, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
+import { emitRegion, regionLocals, callsHelpers, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
 import { newModule } from "../../host-ts/jit/tier.js";
 
 const core: TranslatorCore = {
@@ -31,9 +32,23 @@ describe("translation rules", () => {
       rd: 5, rs1: 6, rs2: 7, imm: e.format === "B" || e.format === "J" ? 8 : 4,
       ...(straddles ? { secondHalf: e.match >>> 16 } : {}),
     };
-    const w = newModule();
     const blocks = [{ start: 0, insns: [insn] }];
+    const w = newModule(callsHelpers(blocks));
     w.func(BLOCK_TYPE, regionLocals(blocks), emitRegion(core, blocks));
     expect(WebAssembly.validate(w.bytes() as BufferSource)).toBe(true);
+  });
+
+  it("leave helpers out of modules whose code calls none, so V8 compiles no import wrapper", () => {
+    const insn = (name: string): Insn => {
+      const e = ENCODINGS.find((x) => x.name === name)!;
+      return { off: 0, len: 4, name, op: e.id, format: e.format, word: e.match, raw: e.match, rd: 5, rs1: 6, rs2: 7, imm: 8 };
+    };
+    const plain = [{ start: 0, insns: ["addi", "ld", "sd", "mul", "beq"].map(insn) }];
+    expect(callsHelpers(plain)).toBe(false);
+    const w = newModule(false);
+    w.func(BLOCK_TYPE, regionLocals(plain), emitRegion(core, plain));
+    const module = new WebAssembly.Module(w.bytes() as BufferSource);
+    expect(WebAssembly.Module.imports(module).filter((i) => i.kind === "function")).toEqual([]);
+    expect(callsHelpers([{ start: 0, insns: [insn("addi"), insn("divu")] }])).toBe(true);
   });
 });
