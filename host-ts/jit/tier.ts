@@ -3,7 +3,7 @@
 // function table and tells the core where they are (core-as/jit.ts).
 import { ModuleWriter, I32, I64, type FuncBody, type ValType } from "./wasm-emitter.js";
 import { decodeRegion, type TranslatorCore } from "./region.js";
-import { emitRegion, regionLocals, callsHelpers, BLOCK_TYPE } from "./translate.js";
+import { emitRegion, regionLocals, BLOCK_TYPE } from "./translate.js";
 import { M_HELPERS } from "./rules.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { regionKey, regionMatches, type CachedRegion, type CodeCache, type WarmSet } from "./code-cache.js";
@@ -274,9 +274,7 @@ export class JitTier {
     const started = performance.now();
     if (this.translator.bytes.buffer !== this.x.memory.buffer) this.translator.bytes = new Uint8Array(this.x.memory.buffer);
     if (this.next + Math.min(hosts.length, MODULE_MAX_FUNCS) > TABLE_LIMIT + this.tableBase) this.flush();
-    const funcs: [number, ValType][][] = [];
-    const bodies: FuncBody[] = [];
-    let helpers = false;
+    const funcs: { locals: [number, ValType][]; body: FuncBody }[] = [];
     const batch: Batch = { hosts: [], words: [], keys: [], bytes: new Uint8Array(0), started };
     const reads = this.reads;
     let taken = 0;
@@ -305,17 +303,15 @@ export class JitTier {
       }
       const body = emitRegion(this.translator, region, this.counts);
       size += body.length;
-      funcs.push(regionLocals(region));
-      bodies.push(body);
-      helpers ||= callsHelpers(region);
+      funcs.push({ locals: regionLocals(region), body });
       batch.hosts.push(host);
       batch.words.push(word);
     }
     hosts.splice(0, taken);
     this.stats.translateMs += performance.now() - started;
     if (batch.hosts.length === 0) return null;
-    const writer = newModule(helpers);
-    bodies.forEach((body, i) => writer.func(BLOCK_TYPE, funcs[i], body));
+    const writer = newModule(funcs.some((f) => f.body.calls));
+    for (const f of funcs) writer.func(BLOCK_TYPE, f.locals, f.body);
     batch.bytes = writer.bytes();
     this.stats.bytes += batch.bytes.length;
     return batch;
@@ -445,7 +441,7 @@ export class JitTier {
 /**
  * A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type
  * first. The core's helpers share one signature (core-as/jit-helpers.ts says why); a module
- * whose regions call none (callsHelpers) imports none, so V8 compiles no call wrapper for it.
+ * whose functions call none (FuncBody.calls) imports none, so V8 compiles no call wrapper for it.
  */
 export function newModule(helpers = true): ModuleWriter {
   const w = new ModuleWriter();

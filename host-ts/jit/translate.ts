@@ -1,10 +1,10 @@
-// Emits the body of a WebAssembly function `() -> ()` for a region (region.ts) over the
-// core's memory and globals. Guest registers live in wasm locals until the function
+// Emits the body of a WebAssembly function `(pc: i64) -> i64` for a region (region.ts) over
+// the core's memory and globals. Guest registers live in wasm locals until the function
 // returns; a dispatch loop (br_table) moves between the region's blocks, so loops and
 // if/else stay in compiled code; conditional branches to blocks outside the region leave.
 //
 // The code only depends on the page's bytes, never on its virtual address: the entry pc
-// is read from the `pc` global, so a page mapped at several addresses shares one region.
+// is its parameter, so a page mapped at several addresses shares one region.
 import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
 import { inlineFp, needsFpLocals, emitInlineFp, fsOff, markFsDirty, FP_LOCALS, type FpContext } from "./fp-inline.js";
@@ -36,14 +36,6 @@ const L_REMAINING = 38; // the budget, kept here and written to the global aroun
 const LOCALS: [number, ValType][] = [[33, I64], [5, I32]]; // 1..33 i64, 34..38 i32
 const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inline
 
-/**
- * Whether the function emitRegion makes for `blocks` calls a helper the module imports (F_*):
- * an instruction left to the interpreter's semantics, an FP access (with FS off), M's helpers.
- */
-export function callsHelpers(blocks: Block[]): boolean {
-  return blocks.some((b) => b.insns.some((i) => i.name === "helper" || i.name in FP_MEMORY || (M_HELPERS as readonly string[]).includes(i.name)));
-}
-
 /** The locals of the function emitRegion makes for `blocks`. */
 export function regionLocals(blocks: Block[]): [number, ValType][] {
   const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && needsFpLocals(i)));
@@ -64,7 +56,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   const insns = blocks.flatMap((b) => b.insns);
   const { used, written } = registerUse(insns);
   const blockAt = new Map(blocks.map((b, k) => [b.start, k]));
-  const hasMemory = insns.some((i) => i.name in LOADS || i.name in STORES || i.name in FP_MEMORY);
+  const hasMemory = insns.some(isAccess);
   const rs = (r: number) => (r === 0 ? f.i64(0) : f.get(r));
   const setRd = (r: number) => (r === 0 ? f.op(Op.drop) : f.set(r));
   const pcAt = (off: number) => { f.get(L_BASE); if (off !== 0) f.i64(off).op(Op.i64_add); };

@@ -114,6 +114,8 @@ export class Bytes {
 
 /** A function body: locals and instructions. */
 export class FuncBody extends Bytes {
+  /** Whether the body calls a function (translated code only calls the core's helpers, which its module must import). */
+  calls = false;
   op(code: number): this { return this.byte(code); }
   i32(v: number): this { return this.byte(Op.i32_const).s32(v); }
   /** i64.const of a bigint or a safe integer (numbers skip BigInt: 32-bit ones have the same LEB128 as i32). */
@@ -135,7 +137,7 @@ export class FuncBody extends Bytes {
   tee(local: number): this { return this.byte(Op.local_tee).u32(local); }
   gget(global: number): this { return this.byte(Op.global_get).u32(global); }
   gset(global: number): this { return this.byte(Op.global_set).u32(global); }
-  call(func: number): this { return this.byte(Op.call).u32(func); }
+  call(func: number): this { this.calls = true; return this.byte(Op.call).u32(func); }
   /** A load or store with its memarg (alignment log2, constant offset). */
   mem(code: number, alignLog2: number, offset: number): this { return this.byte(code).u32(alignLog2).u32(offset); }
   /** `if`/`block`/`loop` with no result, or with one. */

@@ -1,11 +1,12 @@
 // Every instruction the region decoder accepts has an emission rule, and the code emitted
 // for it is valid WebAssembly against the imports its module declares: the helpers only
-// where callsHelpers says it calls one (a call to an undeclared function does not validate).
+// where the body says it calls one (FuncBody.calls; a call to an undeclared function does
+// not validate).
 import { describe, it, expect } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { translatable, runsInHelper, FP_MEMORY } from "../../host-ts/jit/rules.js";
 import type { Insn, TranslatorCore } from "../../host-ts/jit/region.js";
-import { emitRegion, regionLocals, callsHelpers, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
+import { emitRegion, regionLocals, BLOCK_TYPE } from "../../host-ts/jit/translate.js";
 import { newModule } from "../../host-ts/jit/tier.js";
 
 const core: TranslatorCore = {
@@ -33,8 +34,9 @@ describe("translation rules", () => {
       ...(straddles ? { secondHalf: e.match >>> 16 } : {}),
     };
     const blocks = [{ start: 0, insns: [insn] }];
-    const w = newModule(callsHelpers(blocks));
-    w.func(BLOCK_TYPE, regionLocals(blocks), emitRegion(core, blocks));
+    const body = emitRegion(core, blocks);
+    const w = newModule(body.calls);
+    w.func(BLOCK_TYPE, regionLocals(blocks), body);
     expect(WebAssembly.validate(w.bytes() as BufferSource)).toBe(true);
   });
 
@@ -44,11 +46,12 @@ describe("translation rules", () => {
       return { off: 0, len: 4, name, op: e.id, format: e.format, word: e.match, raw: e.match, rd: 5, rs1: 6, rs2: 7, imm: 8 };
     };
     const plain = [{ start: 0, insns: ["addi", "ld", "sd", "mul", "beq"].map(insn) }];
-    expect(callsHelpers(plain)).toBe(false);
-    const w = newModule(false);
-    w.func(BLOCK_TYPE, regionLocals(plain), emitRegion(core, plain));
+    const body = emitRegion(core, plain);
+    expect(body.calls).toBe(false);
+    const w = newModule(body.calls);
+    w.func(BLOCK_TYPE, regionLocals(plain), body);
     const module = new WebAssembly.Module(w.bytes() as BufferSource);
     expect(WebAssembly.Module.imports(module).filter((i) => i.kind === "function")).toEqual([]);
-    expect(callsHelpers([{ start: 0, insns: [insn("addi"), insn("divu")] }])).toBe(true);
+    expect(emitRegion(core, [{ start: 0, insns: [insn("addi"), insn("divu")] }]).calls).toBe(true);
   });
 });
