@@ -3,7 +3,7 @@
 // only when something raised `attention`.
 import {
   XREG, S_RUNSTATE, S_RETIRED, RUN_ACTIVE, RUN_WFI, RUN_STOPPED,
-  REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, SH_LAST_HART,
+  REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, JIT_STRAIGHT_EXIT, SH_LAST_HART,
 } from "./layout";
 import {
   pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
@@ -54,6 +54,17 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
  */
 let leftAt: u64 = 1;
 
+/** probeBelow's value where control landed: probe whatever the budget. */
+const PROBE_NOW: i32 = i32.MAX_VALUE;
+/**
+ * A run of this many instructions without a landing ends in a probe, as a region's block
+ * ends after as many (JIT_MAX_INSNS); it counts as STRAIGHT_WEIGHT landings, about the work
+ * of that many loop rounds, so code that runs straight through, hundreds of instructions per
+ * call, gets compiled as soon as a loop doing as much work would.
+ */
+const STRAIGHT_RUN: i32 = JIT_MAX_INSNS;
+const STRAIGHT_WEIGHT: u32 = 16;
+
 /** Runs the loaded hart for up to `budget` instructions. */
 function runHart(budget: i32): void {
   startSlice(budget);
@@ -64,13 +75,15 @@ function runHart(budget: i32): void {
   let codeValid = false;
   let codePage: u64 = 0;
   let codeHost: u32 = 0;
-  // Where control lands (after a jump, a taken branch, a trap or a translated block) the
-  // block map is probed for compiled code.
-  let probe = true;
+  // Where control lands (after a jump, a taken branch, a trap, a translated block or on a
+  // new page) the block map is probed for compiled code: once `remaining` is down to
+  // `probeBelow`, which is PROBE_NOW after a landing and STRAIGHT_RUN instructions on after
+  // a probe found nothing compiled.
+  let probeBelow = PROBE_NOW;
   while (remaining > 0) {
     if (attention) {
       codeValid = false;
-      probe = true;
+      probeBelow = PROBE_NOW;
       clearAttention();
       if (stopReason != REASON_BUDGET) break;
       const state = load<u64>(S_RUNSTATE);
@@ -98,6 +111,8 @@ function runHart(budget: i32): void {
         raw = load<u32>(host);
         codePage = pc & ~(<u64>0xfff);
         codeHost = host & ~0xfff;
+        // A region never spans pages: running on into a new page ends a straight run.
+        if (codeValid && probeBelow != PROBE_NOW) probeBelow = remaining;
         codeValid = true;
       } else {
         if (debugBreakAt(pc)) break; // DEBUG: breakpoint pages never enter the TLB, so they all come here
@@ -117,16 +132,26 @@ function runHart(budget: i32): void {
     const entry = decodedEntry(at, key);
     if (load<u32>(entry) != key) fillEntry(entry, key, at);
     const info = load<u32>(entry + 4);
-    if (probe && at != 0 && jitThreshold != 0) {
+    if (remaining <= probeBelow && at != 0 && jitThreshold != 0) {
       if (pc == leftAt) {
-        leftAt = 1; // probe stays set: the instruction after this one is the landing
+        leftAt = 1; // probeBelow stays PROBE_NOW: the instruction after this one is the landing
       } else {
         // The first landings are counted in the entry just loaded; only then is the block map
-        // (a 1 MiB table: often a cache miss) asked, which counts on from there.
+        // (a 1 MiB table: often a cache miss) asked, which counts on from there. A probe
+        // after a straight run counts for the instructions a region would take over there.
+        const weight: u32 = probeBelow == PROBE_NOW ? 1 : STRAIGHT_WEIGHT;
+        const landings = info >> 16;
         let fn: u32 = 0;
-        if (info < (landingsBeforeMap << 16)) store<u32>(entry + 4, info + (1 << 16));
-        else fn = jitProbe(at, info < LANDINGS_SATURATED);
-        probe = fn == JIT_NONE; // nothing compiled here: look again after this instruction
+        if (landings + weight <= landingsBeforeMap) {
+          store<u32>(entry + 4, info + (weight << 16));
+        } else {
+          if (landings < landingsBeforeMap) store<u32>(entry + 4, (info & 0xffff) | (landingsBeforeMap << 16));
+          fn = jitProbe(at, landings < LANDINGS_SATURATED >> 16 ? landings : 0, weight);
+        }
+        // Nothing compiled here: JIT_NONE looks again after this instruction, else after a
+        // straight run as long as a region's (so a long branchless function gets compiled
+        // piece by piece, each piece starting where the one before it ends).
+        probeBelow = fn == JIT_NONE ? PROBE_NOW : remaining - STRAIGHT_RUN;
         if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
           // Compiled blocks run back to back for as long as the next one is compiled too.
           let next = fn;
@@ -134,6 +159,7 @@ function runHart(budget: i32): void {
           jitEntered(pc, at);
           lendBudget();
           do {
+            store<u32>(JIT_STRAIGHT_EXIT, 0);
             setPc(call_indirect<u64>(next, pc));
             next = jitChain();
           } while (next != 0);
@@ -148,7 +174,10 @@ function runHart(budget: i32): void {
             setPc(pc & ~(<u64>1));
             leftAt = pc;
           }
-          probe = true;
+          // The next instruction is probed; where the last region ran off its end, as the
+          // probe after a straight run (each piece of a long branchless function is entered
+          // from the piece before it once that one is compiled).
+          probeBelow = load<u32>(JIT_STRAIGHT_EXIT) != 0 ? remaining : PROBE_NOW;
           continue;
         }
       }
@@ -159,10 +188,10 @@ function runHart(budget: i32): void {
     if (trapped) {
       trappedInstruction();
       codeValid = false;
-      probe = true;
+      probeBelow = PROBE_NOW;
       continue;
     }
-    if (npc != next) probe = true;
+    if (npc != next) probeBelow = PROBE_NOW;
     setPc(npc);
     retireOne();
   }

@@ -70,17 +70,17 @@ export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
 
 /**
  * The compiled block starting at host address `host`: its table index, JIT_NONE when the
- * translator gave up on it, or 0 (after counting the visit and queueing it when hot).
- * `counted`: the landings before this one were counted elsewhere (the decoded entry), so a
- * new entry starts at the threshold.
+ * translator gave up on it, or 0 (after counting the visit, `weight` landings' worth, and
+ * queueing it when hot). `prior`: landings counted before in the decoded entry, with
+ * which a new entry starts.
  */
-export function jitProbe(host: u32, counted: bool): u32 {
+export function jitProbe(host: u32, prior: u32, weight: u32): u32 {
   const set = setOf(host);
   let e = entryOf(set, host);
   if (e == 0) {
     e = freeWay(set);
     if (e == 0) return 0; // both ways hold code: this block stays interpreted
-    const hits: u32 = counted ? landingsBeforeMap + 1 : 1;
+    const hits = prior + weight;
     store<u32>(e, host);
     store<u32>(e + 4, 0);
     store<u32>(e + 8, hits);
@@ -94,9 +94,10 @@ export function jitProbe(host: u32, counted: bool): u32 {
     store<u32>(e + 8, 0);
     return 0;
   }
-  const hits = load<u32>(e + 8) + 1;
+  const before = load<u32>(e + 8);
+  const hits = before + weight;
   store<u32>(e + 8, hits);
-  if (hits == jitThreshold) enqueue(host);
+  if (before < jitThreshold && hits >= jitThreshold) enqueue(host);
   return 0;
 }
 

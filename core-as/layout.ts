@@ -147,12 +147,15 @@ export const DEBUG_END: u32 = DEBUG_BREAKPOINTS + DEBUG_BREAKPOINTS_MAX * 8;
 
 /**
  * What translated code reads here rather than through imported globals, which cost it a
- * chain of loads each: the budget while compiled code runs (i32; counters.ts lends it), and
- * the data TLB sets of the running hart and privilege (u32; tlb.ts keeps it current).
+ * chain of loads each: the budget while compiled code runs (i32; counters.ts lends it), the
+ * data TLB sets of the running hart and privilege (u32; tlb.ts keeps it current), and
+ * whether the last region run left by running off its end rather than by a jump (u32; the
+ * run loop clears it before each region and reads it after a chain).
  */
 export const JIT_REMAINING: u32 = DEBUG_END;
 export const JIT_DATA_TLB: u32 = JIT_REMAINING + 4;
-export const JIT_SLOTS_END: u32 = JIT_DATA_TLB + 4;
+export const JIT_STRAIGHT_EXIT: u32 = JIT_DATA_TLB + 4;
+export const JIT_SLOTS_END: u32 = JIT_STRAIGHT_EXIT + 4;
 
 /** Guest RAM (physical 0x8000_0000 up) starts here, page-aligned with room to grow below. */
 export const RAM_OFFSET: u32 = 0x100_0000;

@@ -29,6 +29,8 @@ export interface TranslatorCore {
   /** Where the core lends compiled code the budget (i32) and keeps the data TLB sets' address (u32). */
   jitRemaining: number;
   jitDataTlb: number;
+  /** Where a region that runs off its end (no jump) leaves 1 for the run loop (u32). */
+  jitStraightExit: number;
 }
 
 /** One decoded guest instruction of a region. */

@@ -49,6 +49,7 @@ export interface JitLayout {
   RAM_OFFSET: number;
   JIT_REMAINING: number;
   JIT_DATA_TLB: number;
+  JIT_STRAIGHT_EXIT: number;
 }
 
 export interface JitStats {
@@ -192,6 +193,7 @@ export class JitTier {
       maxInsns: layout.JIT_MAX_INSNS,
       jitRemaining: layout.JIT_REMAINING,
       jitDataTlb: layout.JIT_DATA_TLB,
+      jitStraightExit: layout.JIT_STRAIGHT_EXIT,
     };
     x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }

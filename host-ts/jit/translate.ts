@@ -85,13 +85,17 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   /**
    * Control goes to region offset `target` after `retired` instructions of this block: on
    * to that block while the budget covers a whole block, otherwise out. Offsets outside the
-   * region always leave. Attention needs no look here: only the core raises it, never
-   * while translated code runs, except inside a helper call, and every call that can
-   * raise it is followed by a check that leaves.
+   * region always leave; `straight`: the block runs off its end there, which the run loop
+   * hears of (it counts the code that follows as a straight run's, cpu.ts). Attention needs
+   * no look here: only the core raises it, never while translated code runs, except inside
+   * a helper call, and every call that can raise it is followed by a check that leaves.
    */
-  const jump = (target: number, retired: number) => {
+  const jump = (target: number, retired: number, straight = false) => {
     const k = blockAt.get(target);
-    if (k === undefined) return exit(() => pcAt(target), retired);
+    if (k === undefined) {
+      if (straight) f.i32(0).i32(1).mem(Op.i32_store, 2, core.jitStraightExit);
+      return exit(() => pcAt(target), retired);
+    }
     f.get(L_REMAINING).i32(retired).op(Op.i32_sub).tee(L_REMAINING).i32(core.maxInsns).op(Op.i32_lt_s);
     open(Op.if);
     exit(() => pcAt(target), 0);
@@ -338,7 +342,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         throw new Error(`translator: no rule for ${name}`);
       }
     });
-    if (!ended) jump(end, n);
+    if (!ended) jump(end, n, true);
   }
 }
 

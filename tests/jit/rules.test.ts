@@ -12,7 +12,7 @@ import { newModule } from "../../host-ts/jit/tier.js";
 const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
   xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, fcsr: 0x10208, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
-  tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1, jitRemaining: 0x10300, jitDataTlb: 0x10304,
+  tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1, jitRemaining: 0x10300, jitDataTlb: 0x10304, jitStraightExit: 0x10308,
 };
 
 const accepted = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || runsInHelper(e.format, e.ext)));
