@@ -8,6 +8,7 @@
 //            --only boot|prompt|compute|bare-metal|snapshot (repeatable; host cost always runs)
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { tmpdir, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,21 +24,44 @@ const MARKER = join(ROOT, "bench", "boot", "bench-marker.cpio.gz");
 const SUITE_INITRD = join(ROOT, "bench", "guest", "initramfs.cpio.gz");
 const OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
 
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
-const only = args.flatMap((a, i) => (args[i - 1] === "--only" ? [a] : []));
+const USAGE = "usage: node bench/run.js [--quick] [--reps N] [--no-qemu] [--out FILE] [--jit on|off|N] [--only boot|prompt|compute|bare-metal|snapshot]...";
+const KINDS = ["boot", "prompt", "compute", "bare-metal", "snapshot"];
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      quick: { type: "boolean" }, "no-qemu": { type: "boolean" }, help: { type: "boolean" },
+      reps: { type: "string" }, out: { type: "string" }, jit: { type: "string", default: "on" }, only: { type: "string", multiple: true },
+    },
+  }).values;
+} catch (e) {
+  process.stderr.write(`bench: ${e.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (parsed.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const only = parsed.only ?? [];
+for (const k of only) {
+  if (!KINDS.includes(k)) {
+    process.stderr.write(`bench: --only takes ${KINDS.join(", ")}; got '${k}'\n`);
+    process.exit(2);
+  }
+}
 const wanted = (kind) => only.length === 0 || only.includes(kind);
-const quick = flag("--quick");
-const jit = option("--jit", "on");
+const quick = parsed.quick === true;
+const jit = parsed.jit;
 if (!/^(on|off|\d+)$/.test(jit)) {
   process.stderr.write(`bench: --jit takes on, off or a number of visits, got '${jit}'\n`);
   process.exit(2);
 }
-const outFile = option("--out", join(ROOT, "bench", "results", "latest.json"));
+const reps = Number(parsed.reps ?? (quick ? 1 : 5));
+if (!Number.isInteger(reps) || reps < 1) {
+  process.stderr.write(`bench: --reps takes a whole number from 1, got '${parsed.reps}'\n`);
+  process.exit(2);
+}
+const outFile = parsed.out ?? join(ROOT, "bench", "results", "latest.json");
 const progress = (text) => process.stderr.write(`\r\x1b[K${text}`);
 
 function findOnPath(cmd) {
@@ -62,8 +86,8 @@ async function main() {
       // comparison of the guest's work. The default guest's prompt boots its own Image.gz.
       image: join(tmp, "Image"),
       wasmPath: join(ROOT, "build", "core.wasm"),
-      qemu: flag("--no-qemu") ? null : findOnPath("qemu-system-riscv64"),
-      reps: Number(option("--reps", quick ? 1 : 5)),
+      qemu: parsed["no-qemu"] === true ? null : findOnPath("qemu-system-riscv64"),
+      reps,
       quick, jit, tmp,
     };
     writeFileSync(ctx.image, gunzipSync(readFileSync(ctx.kernel)));

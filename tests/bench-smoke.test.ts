@@ -65,3 +65,14 @@ it("npm run bench -- --quick produces the table and the JSON", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("refuses an option it does not know instead of running everything", () => {
+  for (const args of [["--bogus"], ["--only", "nope"], ["--reps", "0"], ["--jit", "fast"], ["stray"]]) {
+    const r = spawnSync(process.execPath, ["bench/run.js", ...args], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 30_000 });
+    expect(r.status, args.join(" ")).toBe(2);
+    expect(r.stderr).toMatch(/^bench: /);
+  }
+  const help = spawnSync(process.execPath, ["bench/run.js", "--help"], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 30_000 });
+  expect(help.status).toBe(0);
+  expect(help.stdout).toMatch(/^usage: node bench\/run.js/);
+});
