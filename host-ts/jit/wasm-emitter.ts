@@ -32,6 +32,8 @@ export const Op = {
   f32_reinterpret_i32: 0xbe, f64_reinterpret_i64: 0xbf, i64_extend32_s: 0xc4,
 } as const;
 
+const UTF8 = new TextEncoder();
+
 /** Growable byte buffer with LEB128 writers. */
 export class Bytes {
   private buf = new Uint8Array(256);
@@ -99,9 +101,15 @@ export class Bytes {
       if (done) return this;
     }
   }
+  /** A name (UTF-8 with its length). Every module repeats its import and export names, which are ASCII. */
   name(s: string): this {
-    const utf8 = new TextEncoder().encode(s);
-    return this.u32(utf8.length).bytes(utf8);
+    if (!/^[\x00-\x7f]*$/.test(s)) {
+      const utf8 = UTF8.encode(s);
+      return this.u32(utf8.length).bytes(utf8);
+    }
+    this.u32(s.length);
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+    return this;
   }
   /** Appends another buffer prefixed by its length (sections, function bodies). */
   sized(inner: Bytes): this {
