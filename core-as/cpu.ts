@@ -26,8 +26,12 @@ import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./deb
  * Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. An entry
  * holds the bits, `op | length << 8 | landings << 16`, the 32-bit form and the immediate.
  * `landings` counts how often control landed here (a jump target) before the block map
- * is asked (see runHart); an instruction at host address `at` that the map already knows
- * starts saturated, so compiled code is found at once.
+ * is asked (see runHart). An entry starts saturated, so the map is asked from the first
+ * landing on, for an instruction at host address `at` that the map already knows (compiled
+ * code is found at once) and for one that takes the slot of an entry with landings (counted
+ * or saturated): a count kept in the entry dies whenever another instruction takes the slot,
+ * so a loop head sharing its slot with code the loop runs never got hot. Whoever evicts a
+ * counted entry starts saturated, so the evicted one, when it comes back, does too.
  */
 function fillEntry(entry: u32, key: u32, at: u32): void {
   let word: u32;
@@ -41,8 +45,9 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
     length = 2;
   }
   const op = word != 0 ? decode32(word) : 0;
+  const contested = load<u32>(entry) != 0 && load<u32>(entry + 4) >= (1 << 16);
   store<u32>(entry, key);
-  store<u32>(entry + 4, op | (length << 8) | (at != 0 && jitThreshold != 0 && jitKnows(at) ? LANDINGS_SATURATED : 0));
+  store<u32>(entry + 4, op | (length << 8) | (at != 0 && jitThreshold != 0 && (contested || jitKnows(at)) ? LANDINGS_SATURATED : 0));
   store<u32>(entry + 8, word);
   store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
 }

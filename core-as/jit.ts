@@ -28,7 +28,8 @@ const QUEUED_WAITS_AT_MOST: i32 = 100_000;
 /**
  * Landings the run loop counts in an instruction's decoded entry (16 bits of it) before it
  * asks the map: the threshold's worth but one, so the map sees the threshold-th. An entry
- * at LANDINGS_SATURATED always asks (the map knows the address, or it has code).
+ * at LANDINGS_SATURATED always asks (the map knows the address, it has code, or the entry's
+ * cache slot is contested: cpu.ts fillEntry).
  */
 export let landingsBeforeMap: u32 = 0;
 export const LANDINGS_SATURATED: u32 = 0xffff << 16;
