@@ -59,6 +59,15 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
  */
 let leftAt: u64 = 1;
 
+// The profile build (asconfig target "profile", --use PROFILE_PCS=1) reports the pc of every
+// instruction the interpreter runs to env.profilePc, for bench/interp-profile.js; the other
+// builds compile neither the call nor the import.
+// @ts-ignore: defined by asc --use
+const PROFILE: bool = PROFILE_PCS != 0;
+// @ts-ignore: decorator
+@external("env", "profilePc")
+declare function profilePc(pcLow: u32, pcHigh: u32): void;
+
 /** probeBelow's value where control landed: probe whatever the budget. */
 const PROBE_NOW: i32 = i32.MAX_VALUE;
 /**
@@ -189,6 +198,7 @@ function runHart(budget: i32): void {
     }
     const next = pc + <u64>((info >> 8) & 0xff);
     setNpc(next);
+    if (PROFILE) profilePc(<u32>pc, <u32>(pc >> 32));
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();

@@ -83,6 +83,14 @@ export const MAX_RAM = 2 ** 31; // RAM lives in a 4 GiB wasm32 memory with the c
  * pay again for every guest. A recycled memory's RAM is stale; every page is brought in
  * through RAM_PRESENT, which fills it (snapshot contents or zeros) before anything reads it.
  */
+/** Where the profile core build (asconfig target "profile") reports each interpreted instruction's pc. */
+let interpretedPcHook: ((pcLow: number, pcHigh: number) => void) | null = null;
+
+/** Sets (or, with null, clears) the receiver of the profile core build's interpreted pcs: bench/interp-profile.js. */
+export function setInterpretedPcHook(hook: ((pcLow: number, pcHigh: number) => void) | null): void {
+  interpretedPcHook = hook;
+}
+
 const recycled = new WeakMap<WebAssembly.Module, Map<number, WebAssembly.Memory[]>>(); // by core build (its decode cache is kept), then size
 const RECYCLE_LIMIT = 8;
 /** Each core build's layout, once one instance has told it (so a recycled memory of the right size can be picked). */
@@ -121,6 +129,7 @@ export class Core {
         mmioRead: (addr: number, size: number) => opts.mmio.read(addr >>> 0, size) >>> 0,
         mmioWrite: (addr: number, size: number, value: number) => opts.mmio.write(addr >>> 0, size, value >>> 0),
         pageIn: (page: number) => core!.copyIn(page >>> 0),
+        profilePc: (low: number, high: number) => interpretedPcHook?.(low >>> 0, high >>> 0), // the profile build's only
       },
     };
     const instance = await WebAssembly.instantiate(module, imports);

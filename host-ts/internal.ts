@@ -3,4 +3,4 @@
 export { parseElf, isElf } from "../images/elf.js";
 export { parseKernel, gunzip } from "../images/linux.js";
 export { Vm } from "./vm.js";
-export { Core } from "./core.js";
+export { Core, setInterpretedPcHook } from "./core.js";

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Where the interpreter spends its instructions, by guest function: boots a guest on the
+// profile core build (build/core.profile.wasm, which npm run build makes), which reports the pc of every
+// instruction it interprets, and prints the functions with the most interpreted
+// instructions and how often their pcs ran. A pc interpreted more often than the
+// translation tier's threshold is code that should have been compiled and was not (this
+// found the kernel's blake2s_compress and copy_page_range loops); below it, warm code.
+//
+//   node bench/interp-profile.js                       the default guest, to its prompt
+//   node bench/interp-profile.js --kernel Image --initrd rd.gz --append "..." --until 'REGEX'
+//   options: --symbols FILE (kallsyms or System.map; the default guest's come from its own
+//            /proc/kallsyms)  --bios FILE  --jit on|off|N  --top N  --json FILE
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createMachine } from "../dist/api.js";
+import { setInterpretedPcHook } from "../dist/internal.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PROFILE_CORE = join(ROOT, "build", "core.profile.wasm");
+const USAGE = "usage: node bench/interp-profile.js [--kernel F] [--initrd F] [--append S] [--bios F] [--until REGEX] [--symbols F] [--jit on|off|N] [--top N] [--json F]";
+
+let opts;
+try {
+  opts = parseArgs({
+    options: {
+      kernel: { type: "string" }, initrd: { type: "string" }, append: { type: "string" }, bios: { type: "string" },
+      until: { type: "string" }, symbols: { type: "string" }, jit: { type: "string", default: "on" },
+      top: { type: "string", default: "25" }, json: { type: "string" }, help: { type: "boolean" },
+    },
+  }).values;
+} catch (e) {
+  process.stderr.write(`interp-profile: ${e.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (opts.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (!existsSync(PROFILE_CORE)) {
+  process.stderr.write(`interp-profile: ${PROFILE_CORE} is missing: run npm run build\n`);
+  process.exit(2);
+}
+const defaultGuest = opts.kernel === undefined;
+const until = opts.until !== undefined ? new RegExp(opts.until) : defaultGuest ? /root@hartvm:/ : null;
+const jit = opts.jit === "on" ? true : opts.jit === "off" ? false : Number(opts.jit);
+const threshold = jit === true ? 10_000 : jit === false ? Infinity : jit;
+
+/**
+ * Interpreted executions per pc. Keys keep the pc's low 48 bits (exact in a double; the bits
+ * above are copies of bit 47 or 38 in every RISC-V virtual address scheme but Sv57).
+ */
+const counts = new Map();
+const key = (high, low) => (high & 0xffff) * 2 ** 32 + low;
+let profiling = true;
+setInterpretedPcHook((low, high) => {
+  if (!profiling) return;
+  const pc = key(high, low);
+  counts.set(pc, (counts.get(pc) ?? 0) + 1);
+});
+
+const vm = await createMachine({
+  core: PROFILE_CORE, jit,
+  ...(defaultGuest ? {} : { kernel: opts.kernel, initrd: opts.initrd, append: opts.append }),
+  ...(opts.bios ? { bios: opts.bios } : {}),
+});
+vm.start();
+if (until) await vm.console.waitFor(until, { timeout: 600_000 });
+else await vm.exited;
+profiling = false;
+const stats = vm.stats();
+
+const symbols = opts.symbols ? readFileSync(opts.symbols, "utf8") : defaultGuest ? (await vm.exec("cat /proc/kallsyms", { timeout: 120_000 })).output : "";
+const table = parseSymbols(symbols);
+if (vm.status !== "stopped") await vm.stop();
+
+// per function: interpreted instructions, pcs, the most any pc ran interpreted
+const byFunction = new Map();
+let interpreted = 0;
+for (const [pc, n] of counts) {
+  interpreted += n;
+  const name = symbolOf(table, pc);
+  const f = byFunction.get(name) ?? { name, instructions: 0, pcs: 0, maxPerPc: 0 };
+  f.instructions += n;
+  f.pcs++;
+  f.maxPerPc = Math.max(f.maxPerPc, n);
+  byFunction.set(name, f);
+}
+const BUCKETS = [10, 100, 1_000, 3_000, 10_000, 30_000, Infinity];
+const byRuns = BUCKETS.map((most) => ({ most, instructions: 0, pcs: 0 }));
+for (const n of counts.values()) {
+  const b = byRuns.find((x) => n <= x.most);
+  b.instructions += n;
+  b.pcs++;
+}
+const top = [...byFunction.values()].sort((a, b) => b.instructions - a.instructions).slice(0, Number(opts.top));
+const overThreshold = [...byFunction.values()].filter((f) => f.maxPerPc > threshold).sort((a, b) => b.instructions - a.instructions);
+
+const M = (n) => `${(n / 1e6).toFixed(2)} M`;
+console.log(`${M(stats.instructions)} instructions, ${M(interpreted)} interpreted (${pct(interpreted, stats.instructions)}), at ${counts.size} pcs`);
+console.log("\ninterpreted instructions by how often their pc ran interpreted:");
+let last = 0;
+for (const b of byRuns) {
+  console.log(`  ${String(last + 1).padStart(6)} - ${String(b.most === Infinity ? "" : b.most).padEnd(6)} ${M(b.instructions).padStart(9)}  ${pct(b.instructions, interpreted).padStart(4)}  ${b.pcs} pcs`);
+  last = b.most;
+}
+console.log(`\nfunctions with the most interpreted instructions (top ${top.length}):`);
+for (const f of top) console.log(`  ${M(f.instructions).padStart(9)} ${pct(f.instructions, interpreted).padStart(4)}  ${String(f.pcs).padStart(5)} pcs  at most ${String(f.maxPerPc).padStart(7)} a pc  ${f.name}`);
+console.log(overThreshold.length === 0 ? `\nno pc ran interpreted more than the threshold (${threshold})` :
+  `\nfunctions with a pc interpreted more often than the threshold (${threshold}): ${overThreshold.map((f) => `${f.name} (${f.maxPerPc})`).join(", ")}`);
+if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: stats.instructions, interpreted, pcs: counts.size, threshold: Number.isFinite(threshold) ? threshold : null, byRuns, functions: [...byFunction.values()].sort((a, b) => b.instructions - a.instructions) }, null, 1));
+process.exit(0);
+
+function pct(a, b) { return `${b > 0 ? Math.round((a / b) * 100) : 0}%`; }
+
+/** Text symbols of a kallsyms or System.map file ("address type name"), by address. */
+function parseSymbols(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-fA-F]+)\s+([tTwW])\s+(\S+)/.exec(line);
+    if (m) {
+      const address = BigInt(`0x${m[1]}`);
+      out.push([key(Number((address >> 32n) & 0xffffn), Number(address & 0xffffffffn)), m[3]]);
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** The function a pc lies in ("user" below the first kernel symbol, hex buckets with none). */
+function symbolOf(syms, pc) {
+  if (syms.length === 0) return `0x${(Math.floor(pc / 256) * 256).toString(16)}`;
+  if (pc < syms[0][0]) return "(below the kernel: user space or firmware)";
+  let lo = 0, hi = syms.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (syms[mid][0] <= pc) lo = mid;
+    else hi = mid - 1;
+  }
+  return syms[lo][1];
+}
