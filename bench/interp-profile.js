@@ -107,8 +107,9 @@ for (const b of byRuns) {
 }
 console.log(`\nfunctions with the most interpreted instructions (top ${top.length}):`);
 for (const f of top) console.log(`  ${M(f.instructions).padStart(9)} ${pct(f.instructions, interpreted).padStart(4)}  ${String(f.pcs).padStart(5)} pcs  at most ${String(f.maxPerPc).padStart(7)} a pc  ${f.name}`);
-console.log(overThreshold.length === 0 ? `\nno pc ran interpreted more than the threshold (${threshold})` :
-  `\nfunctions with a pc interpreted more often than the threshold (${threshold}): ${overThreshold.map((f) => `${f.name} (${f.maxPerPc})`).join(", ")}`);
+if (!Number.isFinite(threshold)) console.log("\nthe translation tier is off: everything ran interpreted");
+else if (overThreshold.length === 0) console.log(`\nno pc ran interpreted more than the threshold (${threshold})`);
+else console.log(`\nfunctions with a pc interpreted more often than the threshold (${threshold}): ${overThreshold.map((f) => `${f.name} (${f.maxPerPc})`).join(", ")}`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: stats.instructions, interpreted, pcs: counts.size, threshold: Number.isFinite(threshold) ? threshold : null, byRuns, functions: [...byFunction.values()].sort((a, b) => b.instructions - a.instructions) }, null, 1));
 process.exit(0);
 

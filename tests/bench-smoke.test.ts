@@ -76,3 +76,15 @@ it("refuses an option it does not know instead of running everything", () => {
   expect(help.status).toBe(0);
   expect(help.stdout).toMatch(/^usage: node bench\/run.js/);
 });
+
+it("bench/interp-profile.js names the guest functions the interpreter ran", () => {
+  const r = spawnSync(process.execPath, ["bench/interp-profile.js", "--top", "5"], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const m = /^([\d.]+) M instructions, ([\d.]+) M interpreted \((\d+)%\), at (\d+) pcs/.exec(r.stdout);
+  expect(m, r.stdout).not.toBeNull();
+  expect(Number(m![2])).toBeGreaterThan(1);
+  expect(Number(m![2])).toBeLessThan(Number(m![1]));
+  // Symbols from the default guest's /proc/kallsyms: the top functions are kernel names, not addresses.
+  const top = r.stdout.split("functions with the most interpreted instructions")[1].split("\n").slice(1, 6);
+  expect(top.filter((l) => /pcs {2}at most +\d+ a pc {2}[a-z_]/.test(l)).length).toBeGreaterThanOrEqual(3);
+});
