@@ -19,19 +19,14 @@ import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { instructionKey, decodedEntry } from "./dcache";
-import { jitProbe, jitChain, jitEntered, noteTranslated, jitThreshold, jitKnows, landingsBeforeMap, LANDINGS_SATURATED, noteStraddle } from "./jit";
+import { countLandings, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
  * Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. An entry
  * holds the bits, `op | length << 8 | landings << 16`, the 32-bit form and the immediate.
  * `landings` counts how often control landed here (a jump target) before the block map
- * is asked (see runHart). An entry starts saturated, so the map is asked from the first
- * landing on, for an instruction at host address `at` that the map already knows (compiled
- * code is found at once) and for one that takes the slot of an entry with landings (counted
- * or saturated): a count kept in the entry dies whenever another instruction takes the slot,
- * so a loop head sharing its slot with code the loop runs never got hot. Whoever evicts a
- * counted entry starts saturated, so the evicted one, when it comes back, does too.
+ * is asked (see runHart and jit.ts countLandings); what it starts with, jit.ts landingsOnFill.
  */
 function fillEntry(entry: u32, key: u32, at: u32): void {
   let word: u32;
@@ -45,9 +40,9 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
     length = 2;
   }
   const op = word != 0 ? decode32(word) : 0;
-  const contested = load<u32>(entry) != 0 && load<u32>(entry + 4) >= (1 << 16);
+  const landings = landingsOnFill(entry, at);
   store<u32>(entry, key);
-  store<u32>(entry + 4, op | (length << 8) | (at != 0 && jitThreshold != 0 && (contested || jitKnows(at)) ? LANDINGS_SATURATED : 0));
+  store<u32>(entry + 4, op | (length << 8) | landings);
   store<u32>(entry + 8, word);
   store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
 }
@@ -150,18 +145,8 @@ function runHart(budget: i32): void {
       if (pc == leftAt) {
         leftAt = 1; // probeBelow stays PROBE_NOW: the instruction after this one is the landing
       } else {
-        // The first landings are counted in the entry just loaded; only then is the block map
-        // (a 1 MiB table: often a cache miss) asked, which counts on from there. A probe
-        // after a straight run counts for the instructions a region would take over there.
-        const weight: u32 = probeBelow == PROBE_NOW ? 1 : STRAIGHT_WEIGHT;
-        const landings = info >> 16;
-        let fn: u32 = 0;
-        if (landings + weight <= landingsBeforeMap) {
-          store<u32>(entry + 4, info + (weight << 16));
-        } else {
-          if (landings < landingsBeforeMap) store<u32>(entry + 4, (info & 0xffff) | (landingsBeforeMap << 16));
-          fn = jitProbe(at, landings < LANDINGS_SATURATED >> 16 ? landings : 0, weight);
-        }
+        // A probe after a straight run counts for the instructions a region would take over there.
+        const fn = countLandings(entry, info, at, probeBelow == PROBE_NOW ? 1 : STRAIGHT_WEIGHT);
         // Nothing compiled here: JIT_NONE looks again after this instruction, else after a
         // straight run as long as a region's (so a long branchless function gets compiled
         // piece by piece, each piece starting where the one before it ends).

@@ -29,7 +29,7 @@ const QUEUED_WAITS_AT_MOST: i32 = 100_000;
  * Landings the run loop counts in an instruction's decoded entry (16 bits of it) before it
  * asks the map: the threshold's worth but one, so the map sees the threshold-th. An entry
  * at LANDINGS_SATURATED always asks (the map knows the address, it has code, or the entry's
- * cache slot is contested: cpu.ts fillEntry).
+ * cache slot is contested: landingsOnFill).
  */
 export let landingsBeforeMap: u32 = 0;
 export const LANDINGS_SATURATED: u32 = 0xffff << 16;
@@ -70,12 +70,42 @@ export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
 }
 
 /**
+ * The landings a decoded entry about to be (re)filled at `entry` for the instruction at host
+ * address `at` starts with: saturated (the map is asked from the first landing) when the map
+ * knows `at` (compiled code is found at once) or when the entry it replaces had landings,
+ * counted or saturated. A count kept in the entry dies whenever another instruction takes
+ * the slot, so a loop head sharing its slot with code the loop runs never got hot; whoever
+ * evicts a counted entry starts saturated, so the evicted one, when it comes back, does too.
+ */
+export function landingsOnFill(entry: u32, at: u32): u32 {
+  if (at == 0 || jitThreshold == 0) return 0;
+  const contested = load<u32>(entry) != 0 && load<u32>(entry + 4) >= (1 << 16);
+  return contested || jitKnows(at) ? LANDINGS_SATURATED : 0;
+}
+
+/**
+ * Counts `weight` landings at the instruction at host address `at`, whose decoded entry
+ * `entry` holds `info`: in the entry (loaded anyway) up to landingsBeforeMap, then in the
+ * block map (a 1 MiB table: often a cache miss). Returns what jitProbe returns.
+ */
+// @ts-ignore: decorator
+@inline export function countLandings(entry: u32, info: u32, at: u32, weight: u32): u32 {
+  const landings = info >> 16;
+  if (landings + weight <= landingsBeforeMap) {
+    store<u32>(entry + 4, info + (weight << 16));
+    return 0;
+  }
+  if (landings < landingsBeforeMap) store<u32>(entry + 4, (info & 0xffff) | (landingsBeforeMap << 16));
+  return jitProbe(at, info < LANDINGS_SATURATED ? landings : 0, weight);
+}
+
+/**
  * The compiled block starting at host address `host`: its table index, JIT_NONE when the
  * translator gave up on it, or 0 (after counting the visit, `weight` landings' worth, and
  * queueing it when hot). `prior`: landings counted before in the decoded entry, with
  * which a new entry starts.
  */
-export function jitProbe(host: u32, prior: u32, weight: u32): u32 {
+function jitProbe(host: u32, prior: u32, weight: u32): u32 {
   const set = setOf(host);
   let e = entryOf(set, host);
   if (e == 0) {

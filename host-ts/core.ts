@@ -83,6 +83,11 @@ export const MAX_RAM = 2 ** 31; // RAM lives in a 4 GiB wasm32 memory with the c
  * pay again for every guest. A recycled memory's RAM is stale; every page is brought in
  * through RAM_PRESENT, which fills it (snapshot contents or zeros) before anything reads it.
  */
+const recycled = new WeakMap<WebAssembly.Module, Map<number, WebAssembly.Memory[]>>(); // by core build (its decode cache is kept), then size
+const RECYCLE_LIMIT = 8;
+/** Each core build's layout, once one instance has told it (so a recycled memory of the right size can be picked). */
+const layouts = new WeakMap<WebAssembly.Module, Layout>();
+
 /** Where the profile core build (asconfig target "profile") reports each interpreted instruction's pc. */
 let interpretedPcHook: ((pcLow: number, pcHigh: number) => void) | null = null;
 
@@ -90,11 +95,6 @@ let interpretedPcHook: ((pcLow: number, pcHigh: number) => void) | null = null;
 export function setInterpretedPcHook(hook: ((pcLow: number, pcHigh: number) => void) | null): void {
   interpretedPcHook = hook;
 }
-
-const recycled = new WeakMap<WebAssembly.Module, Map<number, WebAssembly.Memory[]>>(); // by core build (its decode cache is kept), then size
-const RECYCLE_LIMIT = 8;
-/** Each core build's layout, once one instance has told it (so a recycled memory of the right size can be picked). */
-const layouts = new WeakMap<WebAssembly.Module, Layout>();
 
 export class Core {
   readonly layout: Layout;

@@ -2,7 +2,7 @@
 // direct-mapped cache indexed by host address (two instructions 512 KiB apart share a
 // slot). A count kept there dies with the entry: if another instruction takes the slot
 // between landings, a hot loop head never reaches the threshold and stays interpreted for
-// good (the kernel's copy_page_range loop ran 79,000 times per fork-exec workload that way).
+// good (the kernel's copy_page_range loop ran 78,804 times per fork-exec workload that way).
 // So an instruction that takes the slot of one control lands on (or of one that did that)
 // counts its landings in the block map, which keeps them.
 import { describe, it, expect } from "vitest";
