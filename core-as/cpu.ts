@@ -6,8 +6,8 @@ import {
   REASON_BUDGET, REASON_IDLE, REASON_JIT, JIT_NONE, JIT_MAX_INSNS, JIT_STRAIGHT_EXIT, SH_LAST_HART,
 } from "./layout";
 import {
-  pc, npc, setPc, setNpc, trapped, setTrapped, attention, clearAttention, requestAttention,
-  hartCount,
+  pc, npc, setPc, setNpcSequential, trapped, setTrapped, attention, clearAttention, requestAttention,
+  hartCount, probeBelow, setProbeBelow, PROBE_NOW,
 } from "./state";
 import { tlbLookup, KIND_X } from "./tlb";
 import { fetchSlow } from "./mmu";
@@ -47,6 +47,11 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
   store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
 }
 
+/** The decoded-instruction miss the run loop is filling (see there). */
+let missEntry: u32 = 0;
+let missKey: u32 = 0;
+let missAt: u32 = 0;
+
 /**
  * An instruction compiled code left to the interpreter: it runs unprobed (the region would
  * leave at it again), and the instruction after it is probed as a landing. Odd: none. Not a
@@ -63,8 +68,6 @@ const PROFILE: bool = PROFILE_PCS != 0;
 @external("env", "profilePc")
 declare function profilePc(pcLow: u32, pcHigh: u32): void;
 
-/** probeBelow's value where control landed: probe whatever the budget. */
-const PROBE_NOW: i32 = i32.MAX_VALUE;
 /**
  * A run of this many instructions without a landing ends in a probe, as a region's block
  * ends after as many (JIT_MAX_INSNS); it counts as STRAIGHT_WEIGHT landings, about the work
@@ -73,26 +76,31 @@ const PROBE_NOW: i32 = i32.MAX_VALUE;
  */
 const STRAIGHT_RUN: i32 = JIT_MAX_INSNS;
 const STRAIGHT_WEIGHT: u32 = 16;
+/** probeBelow when the translation tier is off: never probe. */
+const PROBE_NEVER: i32 = i32.MIN_VALUE;
+
+// The page the last fetch hit, so sequential fetches skip the TLB: a fetch at `pc` reads
+// host `codeHost + (pc - codePage)` while that offset is below `codeLimit` (0: no page).
+// Anything that can change translation (xRET, traps, satp, sfence.vma, PMP, mstatus) raises
+// attention or traps, and both forget the page. Globals, like probeBelow: the run loop
+// keeps no value of its own across the dispatch, whose calls would make V8 spill and
+// reload each one every instruction.
+let codePage: u64 = 0;
+let codeHost: u32 = 0;
+let codeLimit: u64 = 0;
 
 /** Runs the loaded hart for up to `budget` instructions. */
 function runHart(budget: i32): void {
   startSlice(budget);
   requestAttention();
-  // The page the last fetch hit, so sequential fetches skip the TLB. Anything that can
-  // change translation (xRET, traps, satp, sfence.vma, PMP, mstatus) raises attention or
-  // traps, and both forget the page.
-  let codeValid = false;
-  let codePage: u64 = 0;
-  let codeHost: u32 = 0;
   // Where control lands (after a jump, a taken branch, a trap, a translated block or on a
   // new page) the block map is probed for compiled code: once `remaining` is down to
   // `probeBelow`, which is PROBE_NOW after a landing and STRAIGHT_RUN instructions on after
   // a probe found nothing compiled.
-  let probeBelow = PROBE_NOW;
   while (remaining > 0) {
     if (attention) {
-      codeValid = false;
-      probeBelow = PROBE_NOW;
+      codeLimit = 0;
+      setProbeBelow(PROBE_NOW);
       clearAttention();
       if (stopReason != REASON_BUDGET) break;
       const state = load<u64>(S_RUNSTATE);
@@ -110,7 +118,7 @@ function runHart(budget: i32): void {
     let raw: u32;
     let at: u32 = 0; // host address of the instruction, when it came from a code page
     const offset = pc - codePage;
-    if (codeValid && offset < 0xffe) {
+    if (offset < codeLimit) {
       at = codeHost + <u32>offset;
       raw = load<u32>(at);
     } else {
@@ -118,17 +126,17 @@ function runHart(budget: i32): void {
       if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
         at = host;
         raw = load<u32>(host);
+        // A region never spans pages: running on into a new page ends a straight run.
+        if (codeLimit != 0 && probeBelow != PROBE_NOW) setProbeBelow(remaining);
         codePage = pc & ~(<u64>0xfff);
         codeHost = host & ~0xfff;
-        // A region never spans pages: running on into a new page ends a straight run.
-        if (codeValid && probeBelow != PROBE_NOW) probeBelow = remaining;
-        codeValid = true;
+        codeLimit = 0xffe;
       } else {
         if (debugBreakAt(pc)) break; // DEBUG: breakpoint pages never enter the TLB, so they all come here
         raw = fetchSlow(pc);
         if (trapped) {
           trappedInstruction();
-          codeValid = false;
+          codeLimit = 0;
           continue;
         }
         // A RAM page is in the TLB now: the instruction gets its host address, so compiled
@@ -139,10 +147,23 @@ function runHart(budget: i32): void {
     }
     const key = instructionKey(raw);
     const entry = decodedEntry(at, key);
-    if (load<u32>(entry) != key) fillEntry(entry, key, at);
+    if (load<u32>(entry) != key) {
+      // Decoded into the entry, the instruction starts over. What the decoder needs goes
+      // through globals: a value of this round live across its calls would be spilled
+      // where it is made, on the path that hits, every instruction.
+      missEntry = entry;
+      missKey = key;
+      missAt = at;
+      fillEntry(missEntry, missKey, missAt);
+      continue;
+    }
     const info = load<u32>(entry + 4);
-    if (remaining <= probeBelow && at != 0 && jitThreshold != 0) {
-      if (pc == leftAt) {
+    if (remaining <= probeBelow) {
+      if (jitThreshold == 0) {
+        setProbeBelow(PROBE_NEVER);
+      } else if (at == 0) {
+        // not from a code page: nothing compiled here; probed again at the next instruction
+      } else if (pc == leftAt) {
         leftAt = 1; // probeBelow stays PROBE_NOW: the instruction after this one is the landing
       } else {
         // A probe after a straight run counts for the instructions a region would take over there.
@@ -150,7 +171,7 @@ function runHart(budget: i32): void {
         // Nothing compiled here: JIT_NONE looks again after this instruction, else after a
         // straight run as long as a region's (so a long branchless function gets compiled
         // piece by piece, each piece starting where the one before it ends).
-        probeBelow = fn == JIT_NONE ? PROBE_NOW : remaining - STRAIGHT_RUN;
+        setProbeBelow(fn == JIT_NONE ? PROBE_NOW : remaining - STRAIGHT_RUN);
         if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
           // Compiled blocks run back to back for as long as the next one is compiled too.
           let next = fn;
@@ -166,7 +187,7 @@ function runHart(budget: i32): void {
           noteTranslated(sliceRetired() - retiredBefore);
           if (trapped) {
             trappedInstruction();
-            codeValid = false;
+            codeLimit = 0;
           } else if ((<u32>pc & 1) != 0) {
             // Compiled code left the instruction at pc to the interpreter (an access that
             // missed the TLB); what follows it may well be compiled.
@@ -176,22 +197,21 @@ function runHart(budget: i32): void {
           // The next instruction is probed; where the last region ran off its end, as the
           // probe after a straight run (each piece of a long branchless function is entered
           // from the piece before it once that one is compiled).
-          probeBelow = load<u32>(JIT_STRAIGHT_EXIT) != 0 ? remaining : PROBE_NOW;
+          setProbeBelow(load<u32>(JIT_STRAIGHT_EXIT) != 0 ? remaining : PROBE_NOW);
           continue;
         }
       }
     }
-    const next = pc + <u64>((info >> 8) & 0xff);
-    setNpc(next);
+    // Handlers that send control elsewhere (jumps, taken branches, traps) use setNpc, which
+    // makes the next instruction a landing.
+    setNpcSequential(pc + <u64>((info >> 8) & 0xff));
     if (PROFILE) profilePc(<u32>pc, <u32>(pc >> 32));
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
     if (trapped) {
       trappedInstruction();
-      codeValid = false;
-      probeBelow = PROBE_NOW;
+      codeLimit = 0;
       continue;
     }
-    if (npc != next) probeBelow = PROBE_NOW;
     setPc(npc);
     retireOne();
   }

@@ -22,8 +22,22 @@ export let attention: bool = false;
 
 // @ts-ignore: decorator
 @inline export function setPc(v: u64): void { pc = v; }
+/** probeBelow's value where control landed: the run loop probes whatever the budget. */
+export const PROBE_NOW: i32 = i32.MAX_VALUE;
+/**
+ * The run loop probes the block map for compiled code once `remaining` is down to this
+ * (cpu.ts). A global, not a local of the loop: every control transfer sets it (setNpc),
+ * and a local live across the dispatch costs a spill and a reload every instruction.
+ */
+export let probeBelow: i32 = PROBE_NOW;
 // @ts-ignore: decorator
-@inline export function setNpc(v: u64): void { npc = v; }
+@inline export function setProbeBelow(v: i32): void { probeBelow = v; }
+/** Control goes to `v` (a jump, a taken branch, a trap, an xRET): a landing, probed there. */
+// @ts-ignore: decorator
+@inline export function setNpc(v: u64): void { npc = v; probeBelow = PROBE_NOW; }
+/** The instruction runs on in sequence to `v` (the run loop's default, before it executes). */
+// @ts-ignore: decorator
+@inline export function setNpcSequential(v: u64): void { npc = v; }
 // @ts-ignore: decorator
 @inline export function setPriv(p: u32): void { priv = p; }
 // @ts-ignore: decorator
