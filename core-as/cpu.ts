@@ -18,17 +18,19 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
-import { instructionKey, decodedEntry } from "./dcache";
+import { instructionKey, entryAt, entryOfKey } from "./dcache";
 import { countLandings, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
- * Decodes `key` (raw bits; compressed ones are 16 bits) into its cache entry. An entry
- * holds the bits, `op | length << 8 | landings << 16`, the 32-bit form and the immediate.
- * `landings` counts how often control landed here (a jump target) before the block map
- * is asked (see runHart and jit.ts countLandings); what it starts with, jit.ts landingsOnFill.
+ * Decodes the instruction fetched as `tag` into its cache entry (dcache.ts: the 4 bytes at
+ * a code page's `at`, else the instruction's key). An entry holds the tag,
+ * `op | length << 8 | landings << 16`, the 32-bit form and the immediate. `landings`
+ * counts how often control landed here (a jump target) before the block map is asked (see
+ * runHart and jit.ts countLandings); what it starts with, jit.ts landingsOnFill.
  */
-function fillEntry(entry: u32, key: u32, at: u32): void {
+function fillEntry(entry: u32, tag: u32, at: u32): void {
+  const key = instructionKey(tag);
   let word: u32;
   let length: u32;
   if ((key & 3) == 3) {
@@ -41,7 +43,7 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
   }
   const op = word != 0 ? decode32(word) : 0;
   const landings = landingsOnFill(entry, at);
-  store<u32>(entry, key);
+  store<u32>(entry, tag);
   store<u32>(entry + 4, op | (length << 8) | landings);
   store<u32>(entry + 8, word);
   store<i32>(entry + 12, op != 0 ? <i32>dImm : 0);
@@ -49,7 +51,7 @@ function fillEntry(entry: u32, key: u32, at: u32): void {
 
 /** The decoded-instruction miss the run loop is filling (see there). */
 let missEntry: u32 = 0;
-let missKey: u32 = 0;
+let missTag: u32 = 0;
 let missAt: u32 = 0;
 
 /**
@@ -115,17 +117,20 @@ function runHart(budget: i32): void {
       }
     }
     store<u64>(XREG, 0);
-    let raw: u32;
+    let raw: u32; // the bits fetched
     let at: u32 = 0; // host address of the instruction, when it came from a code page
+    let entry: u32; // its decoded entry (dcache.ts), valid when the entry's tag is `raw`
     const offset = pc - codePage;
     if (offset < codeLimit) {
       at = codeHost + <u32>offset;
       raw = load<u32>(at);
+      entry = entryAt(at);
     } else {
       const host = tlbLookup(KIND_X, pc, 2);
       if (host != 0 && (<u32>pc & 0xfff) != 0xffe) {
         at = host;
         raw = load<u32>(host);
+        entry = entryAt(at);
         // A region never spans pages: running on into a new page ends a straight run.
         if (codeLimit != 0 && probeBelow != PROBE_NOW) setProbeBelow(remaining);
         codePage = pc & ~(<u64>0xfff);
@@ -143,18 +148,22 @@ function runHart(budget: i32): void {
         // code is found here too (the first fetch after a TLB flush or on a new page).
         if ((<u32>pc & 0xfff) != 0xffe) at = tlbLookup(KIND_X, pc, 2);
         else if ((raw & 3) == 3 && jitThreshold != 0) noteStraddle(pc, raw);
+        if (at != 0) {
+          entry = entryAt(at);
+        } else {
+          raw = instructionKey(raw);
+          entry = entryOfKey(raw);
+        }
       }
     }
-    const key = instructionKey(raw);
-    const entry = decodedEntry(at, key);
-    if (load<u32>(entry) != key) {
+    if (load<u32>(entry) != raw) {
       // Decoded into the entry, the instruction starts over. What the decoder needs goes
       // through globals: a value of this round live across its calls would be spilled
       // where it is made, on the path that hits, every instruction.
       missEntry = entry;
-      missKey = key;
+      missTag = raw;
       missAt = at;
-      fillEntry(missEntry, missKey, missAt);
+      fillEntry(missEntry, missTag, missAt);
       continue;
     }
     const info = load<u32>(entry + 4);
@@ -206,7 +215,7 @@ function runHart(budget: i32): void {
     // makes the next instruction a landing.
     setNpcSequential(pc + <u64>((info >> 8) & 0xff));
     if (PROFILE) profilePc(<u32>pc, <u32>(pc >> 32));
-    execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), key);
+    execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), raw);
     if (trapped) {
       trappedInstruction();
       codeLimit = 0;

@@ -12,7 +12,7 @@ import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
 import { lentBudget, capSlice } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
-import { instructionKey, decodedEntry } from "./dcache";
+import { entryAt } from "./dcache";
 
 /** Probes before a block is queued; 0 turns the tier off. */
 export let jitThreshold: u32 = 0;
@@ -256,9 +256,8 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   store<u32>(e + 8, 0);
   store<u32>(e + 12, word);
   // Landings there ask the map from now on, whatever the decoded entry counted so far.
-  const key = instructionKey(load<u32>(host));
-  const d = decodedEntry(host, key);
-  if (load<u32>(d) == key) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
+  const d = entryAt(host);
+  if (load<u32>(d) == load<u32>(host)) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
   return true;
 }
 

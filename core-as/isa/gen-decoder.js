@@ -77,17 +77,17 @@ for (const e of base) {
 }
 let dispatch = header;
 for (const [mod, names] of byModule) dispatch += `import { ${names.join(", ")} } from "${mod}";\n`;
-dispatch += `import { illegalInstruction } from "../trap";\nimport { setInsnBits } from "../state";\n\n`;
-dispatch += "/** Executes one decoded instruction: op id, packed register fields, immediate, raw bits. */\n";
+dispatch += `import { illegalInstruction } from "../trap";\nimport { setInsnBits } from "../state";\nimport { instructionKey } from "../dcache";\n\n`;
+dispatch += "/**\n * Executes one decoded instruction: op id, packed register fields, immediate, and the bits\n * fetched (4 bytes; a compressed instruction's upper half is the next one's).\n */\n";
 dispatch += "// @ts-ignore: decorator\n@inline\nexport function execute(op: u32, f: u32, imm: i64, insn: u32): void {\n  switch (op) {\n";
 // Only these extensions' semantics raise illegal instruction with the instruction's bits as
 // mtval (insnBits): the run loop need not store them for every instruction.
 const REPORTS_BITS = new Set(["F", "D", "Zicsr", "Priv"]);
 for (const e of base) {
-  const bits = REPORTS_BITS.has(e.ext) ? "setInsnBits(insn); " : "";
+  const bits = REPORTS_BITS.has(e.ext) ? "setInsnBits(instructionKey(insn)); " : "";
   dispatch += `    case ${e.id}: ${bits}${ident(e.name)}(f, imm); return;\n`;
 }
-dispatch += "    default: illegalInstruction(insn); return;\n  }\n}\n";
+dispatch += "    default: illegalInstruction(instructionKey(insn)); return;\n  }\n}\n";
 
 mkdirSync(outDir, { recursive: true });
 function writeIfChanged(name, text) {

@@ -95,6 +95,17 @@ describe("exception delegation (§3.1.8)", () => {
     expectMTrap(h, CAUSE.ILLEGAL, 0x4002n);
   });
 
+  it("a compressed FP load with mstatus.FS off reports its own 16 bits, not the next instruction's", () => {
+    // The run loop fetches 4 bytes and tags decoded entries with them: the F/D semantics
+    // must report only the compressed instruction's half.
+    h.loadHalves(CODE, [0x2000, 0x0001]); // c.fld f8, 0(s0); c.nop
+    h.set("S_MSTATUS", h.get("S_MSTATUS") & ~MS.FS);
+    h.pc = CODE;
+    h.priv = PRIV.M;
+    h.step(1);
+    expectMTrap(h, CAUSE.ILLEGAL, 0x2000n);
+  });
+
   it("ebreak: cause 3, epc = the ebreak itself, mtval = 0 or its address (§3.3.1, §3.1.16)", () => {
     h.exec([nop(), asm("ebreak")]);
     expect(h.mtrap.cause).toBe(CAUSE.BREAKPOINT);
