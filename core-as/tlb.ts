@@ -141,6 +141,24 @@ function dropTags(harts: u32, offset: u32, bytes: u32): void {
   return (kind == KIND_X ? fetchTlb : dataTlb) + kind + (tlbIndex(va) << 3);
 }
 
+/** The slot va's translation of `kind` would be in (tlbHits, tlbHostIn). */
+// @ts-ignore: decorator
+@inline export function tlbSlot(kind: u32, va: u64): u32 { return slotOf(kind, va); }
+
+/**
+ * Whether `slot` translates an aligned access of `size` bytes at va. Branching on this
+ * (rather than on tlbLookup's 0) gives TurboFan one test where a hit's address would
+ * otherwise be selected and then tested again.
+ */
+// @ts-ignore: decorator
+@inline export function tlbHits(slot: u32, va: u64, size: u64): bool {
+  return load<u64>(slot) == (va & (~(<u64>0xfff) | (size - 1)));
+}
+
+/** The host address of va through `slot`, which tlbHits said translates it. */
+// @ts-ignore: decorator
+@inline export function tlbHostIn(slot: u32, va: u64): u32 { return <u32>(va + load<u64>(slot + TLB_ADDEND)); }
+
 /** Host address for an aligned access of `size` bytes at va, or 0 on a miss. */
 // @ts-ignore: decorator
 @inline export function tlbLookup(kind: u32, va: u64, size: u64): u32 {
