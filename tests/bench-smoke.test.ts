@@ -88,3 +88,23 @@ it("bench/interp-profile.js names the guest functions the interpreter ran", () =
   const top = r.stdout.split("functions with the most interpreted instructions")[1].split("\n").slice(1, 6);
   expect(top.filter((l) => /pcs {2}at most +\d+ a pc {2}[a-z_]/.test(l)).length).toBeGreaterThanOrEqual(3);
 });
+
+it("bench/interp-cost.js counts the host instructions of an interpreted instruction under cachegrind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hartvm-interp-cost-"));
+  try {
+    const out = join(dir, "cost.json");
+    const r = spawnSync(process.execPath, ["bench/interp-cost.js", "--rounds", "100,2000", "--json", out], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const cost = JSON.parse(readFileSync(out, "utf8"));
+    // mixed-loop retires 965 instructions a round (and 10 of set-up, which cancel out)
+    expect(cost.guestInstructions).toBe(1900 * 965);
+    // A run loop that costs under 30 host instructions is not counting; over 200 is a regression far past this round's 113.
+    expect(cost.hostInstructionsPerInstruction).toBeGreaterThan(30);
+    expect(cost.hostInstructionsPerInstruction).toBeLessThan(200);
+    expect(r.stdout).toMatch(/host instructions per interpreted instruction/);
+    const bad = spawnSync(process.execPath, ["bench/interp-cost.js", "--rounds", "9,3"], { cwd: join(__dirname, ".."), encoding: "utf8" });
+    expect(bad.status).toBe(2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
