@@ -9,7 +9,10 @@
 // The branch figures come from cachegrind's simple predictor model: a guide to where
 // mispredictions are, not what a real CPU does.
 //
-//   node bench/interp-cost.js [--program mixed-loop] [--rounds 1000,20000] [--json FILE]
+//   node bench/interp-cost.js [--program mixed-loop] [--rounds 1000,20000] [--jit off|N] [--json FILE]
+// --jit N turns the translation tier on with threshold N: one no code reaches (say 1e9,
+// with rounds small enough that no landing count leaves its decoded entry) measures what
+// counting landings costs the interpreter.
 // Needs valgrind (Debian's package). V8 runs with --no-liftoff, so the loop is measured as
 // TurboFan compiles it (the code it runs once warm).
 import { spawnSync } from "node:child_process";
@@ -19,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const USAGE = "usage: node bench/interp-cost.js [--program NAME] [--rounds A,B] [--json FILE]";
+const USAGE = "usage: node bench/interp-cost.js [--program NAME] [--rounds A,B] [--jit off|N] [--json FILE]";
 
 let opts;
 try {
@@ -27,6 +30,7 @@ try {
     options: {
       program: { type: "string", default: "mixed-loop" },
       rounds: { type: "string", default: "1000,20000" },
+      jit: { type: "string", default: "off" },
       json: { type: "string" },
       help: { type: "boolean" },
     },
@@ -44,6 +48,7 @@ const rounds = opts.rounds.split(",").map(Number);
 if (rounds.length !== 2 || !rounds.every((n) => Number.isInteger(n) && n > 0) || rounds[0] >= rounds[1]) {
   fail(`--rounds wants two whole numbers, the first smaller: got '${opts.rounds}'`);
 }
+if (opts.jit !== "off" && !/^\d+$/.test(opts.jit)) fail(`--jit wants off or a threshold: got '${opts.jit}'`);
 if (spawnSync("valgrind", ["--version"]).status !== 0) fail("valgrind is not installed (apt-get install valgrind)");
 
 // The guest run, in a process of its own under valgrind: prints the instructions it retired.
@@ -52,7 +57,7 @@ const runner = `
   const { patchedElf, runBareMetal } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "bench", "inprocess.js")).href)});
   const wasm = await WebAssembly.compile(readFileSync(${JSON.stringify(join(ROOT, "build", "core.wasm"))}));
   const elf = patchedElf(readFileSync(${JSON.stringify(elf)}), Number(process.argv[1]), "program");
-  const r = await runBareMetal(wasm, elf, "program", "off");
+  const r = await runBareMetal(wasm, elf, "program", ${JSON.stringify(opts.jit)});
   console.log(JSON.stringify({ instructions: r.instructions }));`;
 
 const runs = rounds.map((n) => measure(n));
@@ -61,12 +66,13 @@ const per = (k) => (runs[1][k] - runs[0][k]) / guest;
 const result = {
   program: opts.program,
   rounds,
+  jit: opts.jit,
   guestInstructions: guest,
   hostInstructionsPerInstruction: per("host"),
   condMispredictsPerInstruction: per("cond"),
   indirectMispredictsPerInstruction: per("indirect"),
 };
-console.log(`${opts.program}, translation tier off, ${guest} guest instructions between the two runs:`);
+console.log(`${opts.program}, translation tier ${opts.jit === "off" ? "off" : `on at threshold ${opts.jit}`}, ${guest} guest instructions between the two runs:`);
 console.log(`  ${result.hostInstructionsPerInstruction.toFixed(1)} host instructions per interpreted instruction`);
 console.log(`  mispredicts per instruction (cachegrind's model): ${result.condMispredictsPerInstruction.toFixed(3)} conditional, ${result.indirectMispredictsPerInstruction.toFixed(3)} indirect`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 1));

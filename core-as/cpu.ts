@@ -19,7 +19,7 @@ import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
 import { instructionKey, entryAt, entryOfKey } from "./dcache";
-import { countLandings, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
+import { entryCounts, countInEntry, countInMap, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
@@ -27,7 +27,7 @@ import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./deb
  * a code page's `at`, else the instruction's key). An entry holds the tag,
  * `op | length << 8 | landings << 16`, the 32-bit form and the immediate. `landings`
  * counts how often control landed here (a jump target) before the block map is asked (see
- * runHart and jit.ts countLandings); what it starts with, jit.ts landingsOnFill.
+ * runHart and jit.ts countInEntry); what it starts with, jit.ts landingsOnFill.
  */
 function fillEntry(entry: u32, tag: u32, at: u32): void {
   const key = instructionKey(tag);
@@ -176,38 +176,44 @@ function runHart(budget: i32): void {
         leftAt = 1; // probeBelow stays PROBE_NOW: the instruction after this one is the landing
       } else {
         // A probe after a straight run counts for the instructions a region would take over there.
-        const fn = countLandings(entry, info, at, probeBelow == PROBE_NOW ? 1 : STRAIGHT_WEIGHT);
-        // Nothing compiled here: JIT_NONE looks again after this instruction, else after a
-        // straight run as long as a region's (so a long branchless function gets compiled
-        // piece by piece, each piece starting where the one before it ends).
-        setProbeBelow(fn == JIT_NONE ? PROBE_NOW : remaining - STRAIGHT_RUN);
-        if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
-          // Compiled blocks run back to back for as long as the next one is compiled too.
-          let next = fn;
-          const retiredBefore = sliceRetired();
-          jitEntered(pc, at);
-          lendBudget();
-          do {
-            store<u32>(JIT_STRAIGHT_EXIT, 0);
-            setPc(call_indirect<u64>(next, pc));
-            next = jitChain();
-          } while (next != 0);
-          takeBudgetBack();
-          noteTranslated(sliceRetired() - retiredBefore);
-          if (trapped) {
-            trappedInstruction();
-            codeLimit = 0;
-          } else if ((<u32>pc & 1) != 0) {
-            // Compiled code left the instruction at pc to the interpreter (an access that
-            // missed the TLB); what follows it may well be compiled.
-            setPc(pc & ~(<u64>1));
-            leftAt = pc;
+        const weight = probeBelow == PROBE_NOW ? 1 : STRAIGHT_WEIGHT;
+        // Nothing compiled here (0): probed again after a straight run as long as a
+        // region's, so a long branchless function gets compiled piece by piece, each piece
+        // starting where the one before it ends; JIT_NONE: after this instruction.
+        if (entryCounts(info, weight)) {
+          countInEntry(entry, info, weight);
+          setProbeBelow(remaining - STRAIGHT_RUN);
+        } else {
+          const fn = countInMap(entry, info, at, weight);
+          setProbeBelow(fn == JIT_NONE ? PROBE_NOW : remaining - STRAIGHT_RUN);
+          if (fn != 0 && fn != JIT_NONE && remaining >= JIT_MAX_INSNS) {
+            // Compiled blocks run back to back for as long as the next one is compiled too.
+            let next = fn;
+            const retiredBefore = sliceRetired();
+            jitEntered(pc, at);
+            lendBudget();
+            do {
+              store<u32>(JIT_STRAIGHT_EXIT, 0);
+              setPc(call_indirect<u64>(next, pc));
+              next = jitChain();
+            } while (next != 0);
+            takeBudgetBack();
+            noteTranslated(sliceRetired() - retiredBefore);
+            if (trapped) {
+              trappedInstruction();
+              codeLimit = 0;
+            } else if ((<u32>pc & 1) != 0) {
+              // Compiled code left the instruction at pc to the interpreter (an access that
+              // missed the TLB); what follows it may well be compiled.
+              setPc(pc & ~(<u64>1));
+              leftAt = pc;
+            }
+            // The next instruction is probed; where the last region ran off its end, as the
+            // probe after a straight run (each piece of a long branchless function is entered
+            // from the piece before it once that one is compiled).
+            setProbeBelow(load<u32>(JIT_STRAIGHT_EXIT) != 0 ? remaining : PROBE_NOW);
+            continue;
           }
-          // The next instruction is probed; where the last region ran off its end, as the
-          // probe after a straight run (each piece of a long branchless function is entered
-          // from the piece before it once that one is compiled).
-          setProbeBelow(load<u32>(JIT_STRAIGHT_EXIT) != 0 ? remaining : PROBE_NOW);
-          continue;
         }
       }
     }

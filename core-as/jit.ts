@@ -84,17 +84,25 @@ export function landingsOnFill(entry: u32, at: u32): u32 {
 }
 
 /**
- * Counts `weight` landings at the instruction at host address `at`, whose decoded entry
- * `entry` holds `info`: in the entry (loaded anyway) up to landingsBeforeMap, then in the
- * block map (a 1 MiB table: often a cache miss). Returns what jitProbe returns.
+ * Whether an instruction's decoded entry, holding `info`, can count `weight` more landings
+ * (countInEntry) and stay below landingsBeforeMap: then nothing can be compiled there yet;
+ * else the block map counts them (countInMap). A test of its own, so that the run loop's
+ * common case branches on it directly and ends there.
  */
 // @ts-ignore: decorator
-@inline export function countLandings(entry: u32, info: u32, at: u32, weight: u32): u32 {
+@inline export function entryCounts(info: u32, weight: u32): bool { return (info >> 16) + weight <= landingsBeforeMap; }
+
+/** Counts `weight` landings in the decoded entry `entry` (which holds `info`), once entryCounts said it can. */
+// @ts-ignore: decorator
+@inline export function countInEntry(entry: u32, info: u32, weight: u32): void { store<u32>(entry + 4, info + (weight << 16)); }
+
+/**
+ * Counts `weight` landings at the instruction at host address `at` in the block map (a
+ * 1 MiB table: often a cache miss), once entryCounts said no. Returns what jitProbe returns.
+ */
+// @ts-ignore: decorator
+@inline export function countInMap(entry: u32, info: u32, at: u32, weight: u32): u32 {
   const landings = info >> 16;
-  if (landings + weight <= landingsBeforeMap) {
-    store<u32>(entry + 4, info + (weight << 16));
-    return 0;
-  }
   if (landings < landingsBeforeMap) store<u32>(entry + 4, (info & 0xffff) | (landingsBeforeMap << 16));
   return jitProbe(at, info < LANDINGS_SATURATED ? landings : 0, weight);
 }
