@@ -80,6 +80,9 @@ for (const [mod, names] of byModule) dispatch += `import { ${names.join(", ")} }
 dispatch += `import { illegalInstruction } from "../trap";\nimport { setInsnBits } from "../state";\nimport { instructionKey } from "../dcache";\n\n`;
 dispatch += "/**\n * Executes one decoded instruction: op id, packed register fields, immediate, and the bits\n * fetched (4 bytes; a compressed instruction's upper half is the next one's).\n */\n";
 dispatch += "// @ts-ignore: decorator\n@inline\nexport function execute(op: u32, f: u32, imm: i64, insn: u32): void {\n  switch (op) {\n";
+// Op 0 (nothing decoded) gets a case of its own, so the br_table starts at 0: without it the
+// table starts at 1 and every dispatch subtracts 1 first.
+dispatch += "    case 0: illegalInstruction(instructionKey(insn)); return;\n";
 // Only these extensions' semantics raise illegal instruction with the instruction's bits as
 // mtval (insnBits): the run loop need not store them for every instruction.
 const REPORTS_BITS = new Set(["F", "D", "Zicsr", "Priv"]);
