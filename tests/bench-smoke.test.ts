@@ -98,9 +98,12 @@ it("bench/interp-cost.js counts the host instructions of an interpreted instruct
     const cost = JSON.parse(readFileSync(out, "utf8"));
     // mixed-loop retires 965 instructions a round (and 10 of set-up, which cancel out)
     expect(cost.guestInstructions).toBe(1900 * 965);
-    // A run loop that costs under 30 host instructions is not counting; over 200 is a regression far past this round's 113.
+    // Under 30 host instructions an interpreted instruction is not being counted. The loop
+    // costs 71-75 on Node 20 (78-79 with both cores busy: the host loop's timed work grows
+    // with wall time), 113 while TurboFan spilled its locals every instruction: 95 catches
+    // a return of those spills, or of anything as costly, on the hit path.
     expect(cost.hostInstructionsPerInstruction).toBeGreaterThan(30);
-    expect(cost.hostInstructionsPerInstruction).toBeLessThan(200);
+    expect(cost.hostInstructionsPerInstruction).toBeLessThan(95);
     expect(r.stdout).toMatch(/host instructions per interpreted instruction/);
     const bad = spawnSync(process.execPath, ["bench/interp-cost.js", "--rounds", "9,3"], { cwd: join(__dirname, ".."), encoding: "utf8" });
     expect(bad.status).toBe(2);
