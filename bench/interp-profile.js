@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createMachine } from "../dist/api.js";
-import { setInterpretedPcHook } from "../dist/internal.js";
+import { setInterpretedPcHook, DEFAULT_JIT_THRESHOLD } from "../dist/internal.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PROFILE_CORE = join(ROOT, "build", "core.profile.wasm");
@@ -45,7 +45,7 @@ if (!existsSync(PROFILE_CORE)) {
 const defaultGuest = opts.kernel === undefined;
 const until = opts.until !== undefined ? new RegExp(opts.until) : defaultGuest ? /root@hartvm:/ : null;
 const jit = opts.jit === "on" ? true : opts.jit === "off" ? false : Number(opts.jit);
-const threshold = jit === true ? 10_000 : jit === false ? Infinity : jit;
+const threshold = jit === true ? DEFAULT_JIT_THRESHOLD : jit === false ? Infinity : jit;
 
 /**
  * Interpreted executions per pc. Keys keep the pc's low 48 bits (exact in a double; the bits

@@ -136,14 +136,11 @@ function dropTags(harts: u32, offset: u32, bytes: u32): void {
 // @ts-ignore: decorator
 @inline export function tlbIndex(va: u64): u32 { return (<u32>(va >> 12)) & (TLB_ENTRIES - 1); }
 
-// @ts-ignore: decorator
-@inline function slotOf(kind: u32, va: u64): u32 {
-  return (kind == KIND_X ? fetchTlb : dataTlb) + kind + (tlbIndex(va) << 3);
-}
-
 /** The slot va's translation of `kind` would be in (tlbHits, tlbHostIn). */
 // @ts-ignore: decorator
-@inline export function tlbSlot(kind: u32, va: u64): u32 { return slotOf(kind, va); }
+@inline export function tlbSlot(kind: u32, va: u64): u32 {
+  return (kind == KIND_X ? fetchTlb : dataTlb) + kind + (tlbIndex(va) << 3);
+}
 
 /**
  * Whether `slot` translates an aligned access of `size` bytes at va. Branching on this
@@ -162,15 +159,12 @@ function dropTags(harts: u32, offset: u32, bytes: u32): void {
 /** Host address for an aligned access of `size` bytes at va, or 0 on a miss. */
 // @ts-ignore: decorator
 @inline export function tlbLookup(kind: u32, va: u64, size: u64): u32 {
-  const slot = slotOf(kind, va);
-  if (load<u64>(slot) == (va & (~(<u64>0xfff) | (size - 1)))) {
-    return <u32>(va + load<u64>(slot + TLB_ADDEND));
-  }
-  return 0;
+  const slot = tlbSlot(kind, va);
+  return tlbHits(slot, va, size) ? tlbHostIn(slot, va) : 0;
 }
 
 export function tlbFill(kind: u32, va: u64, host: u32): void {
-  const slot = slotOf(kind, va);
+  const slot = tlbSlot(kind, va);
   const page = va & ~(<u64>0xfff);
   store<u64>(slot, page);
   store<u64>(slot + TLB_ADDEND, (<u64>(host & ~0xfff)) - page);

@@ -4,3 +4,4 @@ export { parseElf, isElf } from "../images/elf.js";
 export { parseKernel, gunzip } from "../images/linux.js";
 export { Vm } from "./vm.js";
 export { Core, setInterpretedPcHook } from "./core.js";
+export { DEFAULT_JIT_THRESHOLD } from "./vm.js";
