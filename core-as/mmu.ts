@@ -224,20 +224,27 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
     const host = ramHost(pa);
     noteCodeWrite(host);
     storeSized(host, size, v);
-    const tohost = load<u64>(SH_TOHOST);
-    const page = pa & ~(<u64>0xfff);
-    if (tohost != 0 && page == (tohost & ~(<u64>0xfff))) {
-      // The HTIF page never enters the write TLB, so every store to it is seen here.
-      if ((pa & ~(<u64>7)) == tohost) htifWritten();
+    if (htifPage(pa)) {
+      if ((pa & ~(<u64>7)) == load<u64>(SH_TOHOST)) htifWritten();
       return;
     }
-    if (pmpPageUniform(page)) tlbFill(KIND_W, va, host);
+    if (pmpPageUniform(pa & ~(<u64>0xfff))) tlbFill(KIND_W, va, host);
     return;
   }
   ioStore(pa, size, v, va);
 }
 
-/** Host address of an aligned read-modify-write (AMO, SC) at va, or 0 after raising a fault. */
+/** Whether pa is in the HTIF page, which never enters the write TLB: every store to it is seen in storeSlow. */
+function htifPage(pa: u64): bool {
+  const tohost = load<u64>(SH_TOHOST);
+  return tohost != 0 && (pa & ~(<u64>0xfff)) == (tohost & ~(<u64>0xfff));
+}
+
+/**
+ * Host address of an aligned read-modify-write (AMO, SC) at va, or 0 after raising a fault.
+ * A page walk fills the write TLB as a store's does, so the next AMO or store there hits it
+ * (the kernel's locks and counters are AMOs: without this, each of them walked).
+ */
 export function amoAddress(va: u64, size: u64): u32 {
   if (va & (size - 1)) {
     raiseException(CAUSE_MISALIGNED_STORE, va);
@@ -253,25 +260,27 @@ export function amoAddress(va: u64, size: u64): u32 {
   }
   const target = ramHost(xPa);
   noteCodeWrite(target);
+  if (!htifPage(xPa) && pmpPageUniform(xPa & ~(<u64>0xfff))) tlbFill(KIND_W, va, target);
   return target;
 }
 
-/** Host address for an LR (aligned load that must be in RAM), or 0 after a fault. */
+/** Host address for an LR (aligned load that must be in RAM), or 0 after a fault; through the read TLB as a load. */
 export function lrAddress(va: u64, size: u64): u32 {
   if (va & (size - 1)) {
     raiseException(CAUSE_MISALIGNED_LOAD, va);
     return 0;
   }
+  const host = tlbLookup(KIND_R, va, size);
+  if (host != 0) return host;
   if (!translateChecked(va, size, ACC_LOAD)) return 0;
   if (!inRam(xPa, size)) {
     raiseException(CAUSE_LOAD_ACCESS, va);
     return 0;
   }
-  return ramHost(xPa);
+  const target = ramHost(xPa);
+  if (pmpPageUniform(xPa & ~(<u64>0xfff))) tlbFill(KIND_R, va, target);
+  return target;
 }
-
-/** Physical address of the last translation (for LR/SC reservations). */
-export function lastPa(): u64 { return xPa; }
 
 /** Fetches 16 bits at va (a half of an instruction); fills the instruction TLB. */
 function fetch16(va: u64): u32 {

@@ -426,6 +426,53 @@ for (const mode of ["sv39", "sv48"] as const) {
       expect(h.x(a2)).toBe(VALUE); // not fenced: still the cached one
     });
 
+    // AMOs and LRs keep the translation their walk found, as stores and loads do: a PTE
+    // changed without a fence may still be seen either way, and the cached one is what
+    // spares the kernel's locks and counters a walk each time.
+    it("an AMO caches its page's translation for the stores after it", () => {
+      const at = pt.map(V1, P1, RWAD);
+      h.write64(P1, 40n);
+      h.setX(a1, V1);
+      h.setX(a2, 2n);
+      h.exec([asm("amoadd.d", { rd: a0, rs1: a1, rs2: a2 })], { priv: PRIV.S });
+      expect(h.x(a0)).toBe(40n);
+      expect(h.read64(P1)).toBe(42n);
+      h.write64(at, leaf(P2, RWAD | PTE.V));
+      store(V1 + 8n, 7n);
+      expect(h.read64(P1 + 8)).toBe(7n); // the AMO's cached translation
+      expect(h.read64(P2 + 8)).toBe(0n);
+      h.exec([asm("sfence.vma", { rs1: 0, rs2: 0 })], { priv: PRIV.S });
+      store(V1 + 8n, 9n);
+      expect(h.read64(P2 + 8)).toBe(9n); // fenced: the new mapping
+    });
+
+    it("an LR caches its page's translation for the loads after it", () => {
+      const at = pt.map(V1, P1, RWAD);
+      h.write64(P1, VALUE);
+      h.write64(P2, VALUE + 1n);
+      h.setX(a1, V1);
+      h.exec([asm("lr.d", { rd: a0, rs1: a1 })], { priv: PRIV.S });
+      expect(h.x(a0)).toBe(VALUE);
+      h.write64(at, leaf(P2, RWAD | PTE.V));
+      load(V1);
+      expect(h.x(a0)).toBe(VALUE); // the LR's cached translation
+      h.setX(a1, V1);
+      h.exec([asm("sfence.vma", { rs1: 0, rs2: 0 }), asm("lr.d", { rd: a0, rs1: a1 })], { priv: PRIV.S });
+      expect(h.x(a0)).toBe(VALUE + 1n);
+    });
+
+    it("an AMO on a page that only allows reads faults and caches nothing for stores", () => {
+      pt.map(V1, P1, PTE.R | PTE.A | PTE.D);
+      h.write64(P1, 3n);
+      h.setX(a1, V1);
+      h.setX(a2, 2n);
+      h.exec([asm("amoadd.d", { rd: a0, rs1: a1, rs2: a2 })], { priv: PRIV.S });
+      expectMTrap(h, CAUSE.STORE_PAGE, V1, CODE);
+      store(V1, 5n);
+      expectMTrap(h, CAUSE.STORE_PAGE, V1, CODE);
+      expect(h.read64(P1)).toBe(3n);
+    });
+
     it("sfence.vma with an address in a superpage drops every page cached from it", () => {
       // A 2 MiB leaf maps the pages holding P1 and P2; each gets its own cached entry. The
       // leaf turns read-only and the fence names only P1's page: P2's store must fault too.
