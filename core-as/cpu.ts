@@ -18,18 +18,32 @@ import { loadHart, saveHart } from "./hart";
 import { decode32, decode16, dImm } from "./gen/decode";
 import { execute } from "./gen/dispatch";
 import { expandCompressed } from "./rvc";
-import { instructionKey, entryAt, entryOfKey } from "./dcache";
+import { instructionKey, entryAt, entryOfKey, otherWay } from "./dcache";
 import { entryCounts, countInEntry, countInMap, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
 
 /**
- * Decodes the instruction fetched as `tag` into its cache entry (dcache.ts: the 4 bytes at
- * a code page's `at`, else the instruction's key). An entry holds the tag,
- * `op | length << 8 | landings << 16`, the 32-bit form and the immediate. `landings`
- * counts how often control landed here (a jump target) before the block map is asked (see
- * runHart and jit.ts countInEntry); what it starts with, jit.ts landingsOnFill.
+ * Makes the first way's `entry` hold the instruction fetched as `tag` (dcache.ts: the 4 bytes
+ * at a code page's `at`, else the instruction's key): the second way's entry when that one
+ * holds it (the two swap), else a decoding, after which the second way keeps what the first
+ * held and drops its own. An entry holds the tag, `op | length << 8 | landings << 16`, the
+ * 32-bit form and the immediate. `landings` counts how often control landed here (a jump
+ * target) before the block map is asked (see runHart and jit.ts countInEntry); what it
+ * starts with, jit.ts landingsOnFill.
  */
 function fillEntry(entry: u32, tag: u32, at: u32): void {
+  const other = otherWay(entry);
+  const recent0 = load<u64>(entry), recent1 = load<u64>(entry + 8);
+  if (load<u32>(other) == tag) {
+    store<u64>(entry, load<u64>(other));
+    store<u64>(entry + 8, load<u64>(other + 8));
+    store<u64>(other, recent0);
+    store<u64>(other + 8, recent1);
+    return;
+  }
+  const landings = landingsOnFill(other, at);
+  store<u64>(other, recent0);
+  store<u64>(other + 8, recent1);
   const key = instructionKey(tag);
   let word: u32;
   let length: u32;
@@ -42,7 +56,6 @@ function fillEntry(entry: u32, tag: u32, at: u32): void {
     length = 2;
   }
   const op = word != 0 ? decode32(word) : 0;
-  const landings = landingsOnFill(entry, at);
   store<u32>(entry, tag);
   store<u32>(entry + 4, op | (length << 8) | landings);
   store<u32>(entry + 8, word);

@@ -12,7 +12,7 @@ import { hartCount, ramSize, pc, trapped, attention } from "./state";
 import { requestStop } from "./env";
 import { lentBudget, capSlice } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
-import { entryAt } from "./dcache";
+import { entryAt, otherWay } from "./dcache";
 
 /** Probes before a block is queued; 0 turns the tier off. */
 export let jitThreshold: u32 = 0;
@@ -70,16 +70,16 @@ export function setJitThreshold(n: u32, blocksPerBatch: u32): void {
 }
 
 /**
- * The landings a decoded entry about to be (re)filled at `entry` for the instruction at host
- * address `at` starts with: saturated (the map is asked from the first landing) when the map
- * knows `at` (compiled code is found at once) or when the entry it replaces had landings,
- * counted or saturated. A count kept in the entry dies whenever another instruction takes
- * the slot, so a loop head sharing its slot with code the loop runs never got hot; whoever
- * evicts a counted entry starts saturated, so the evicted one, when it comes back, does too.
+ * The landings a decoded entry about to be filled for the instruction at host address `at`
+ * starts with: saturated (the map is asked from the first landing) when the map knows `at`
+ * (compiled code is found at once) or when `dropped`, the entry the fill drops from its set,
+ * had landings, counted or saturated. A count kept in an entry dies with it, so a loop head
+ * whose set it shares with code the loop runs never got hot; whoever evicts a counted entry
+ * starts saturated, so the evicted one, when it comes back, does too.
  */
-export function landingsOnFill(entry: u32, at: u32): u32 {
+export function landingsOnFill(dropped: u32, at: u32): u32 {
   if (at == 0 || jitThreshold == 0) return 0;
-  const contested = load<u32>(entry) != 0 && load<u32>(entry + 4) >= (1 << 16);
+  const contested = load<u32>(dropped) != 0 && load<u32>(dropped + 4) >= (1 << 16);
   return contested || jitKnows(at) ? LANDINGS_SATURATED : 0;
 }
 
@@ -265,7 +265,9 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   store<u32>(e + 12, word);
   // Landings there ask the map from now on, whatever the decoded entry counted so far.
   const d = entryAt(host);
-  if (load<u32>(d) == load<u32>(host)) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
+  const tag = load<u32>(host);
+  if (load<u32>(d) == tag) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
+  else if (load<u32>(otherWay(d)) == tag) store<u32>(otherWay(d) + 4, load<u32>(otherWay(d) + 4) | LANDINGS_SATURATED);
   return true;
 }
 

@@ -92,12 +92,15 @@ export const TLB_SUPER: u32 = TLB_LOG + (TLB_LOG_MAX + 1) * 4;
 export const TLB_PER_HART: u32 = TLB_SUPER + 16;
 
 /**
- * Decoded-instruction cache: an entry per halfword of the instruction's host address, or
- * by a hash of its bits when it has none (off RAM); each entry holds its bits and is checked.
+ * Decoded-instruction cache: a set per halfword of the instruction's host address, or by a
+ * hash of its bits when it has none (off RAM); each entry holds its bits and is checked.
+ * Two ways, each a table of 16-byte entries: the run loop looks in the first (the recent
+ * one) and a miss there looks in the second (dcache.ts).
  */
 export const DCACHE: u32 = TLB_BASE + TLB_PER_HART * MAX_HARTS;
 export const DCACHE_BITS: u32 = 18;
-export const DCACHE_SIZE: u32 = (1 << DCACHE_BITS) * 16;
+export const DCACHE_WAY: u32 = (1 << DCACHE_BITS) * 16;
+export const DCACHE_SIZE: u32 = 2 * DCACHE_WAY;
 
 /**
  * The translation tier (core-as/jit.ts, host-ts/jit/): a map from the host address of a
