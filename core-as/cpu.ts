@@ -32,18 +32,26 @@ import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./deb
  * starts with, jit.ts landingsOnFill.
  */
 function fillEntry(entry: u32, tag: u32, at: u32): void {
-  const other = otherWay(entry);
-  const recent0 = load<u64>(entry), recent1 = load<u64>(entry + 8);
-  if (load<u32>(other) == tag) {
-    store<u64>(entry, load<u64>(other));
-    store<u64>(entry + 8, load<u64>(other + 8));
-    store<u64>(other, recent0);
-    store<u64>(other + 8, recent1);
-    return;
+  const held0 = load<u64>(entry), held1 = load<u64>(entry + 8);
+  let landings: u32;
+  if (held0 == 0 && held1 == 0) {
+    // An empty first way (no decoded entry is all zeros: its length is never 0) means an
+    // empty set, as the second way only ever takes what the first held: the second way's
+    // page is left untouched, so it costs memory only where instructions do collide.
+    landings = landingsOnFill(entry, at);
+  } else {
+    const other = otherWay(entry);
+    if (load<u32>(other) == tag) {
+      store<u64>(entry, load<u64>(other));
+      store<u64>(entry + 8, load<u64>(other + 8));
+      store<u64>(other, held0);
+      store<u64>(other + 8, held1);
+      return;
+    }
+    landings = landingsOnFill(other, at);
+    store<u64>(other, held0);
+    store<u64>(other + 8, held1);
   }
-  const landings = landingsOnFill(other, at);
-  store<u64>(other, recent0);
-  store<u64>(other + 8, recent1);
   const key = instructionKey(tag);
   let word: u32;
   let length: u32;
