@@ -21,6 +21,7 @@ import { expandCompressed } from "./rvc";
 import { instructionKey, entryAt, entryOfKey, otherWay } from "./dcache";
 import { entryCounts, countInEntry, countInMap, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
+import { countEvent, EV_INTERPRETED, EV_DECODE, EV_SECOND_WAY, EV_REGION_ENTRY, EV_REGION_LEFT } from "./events";
 
 /**
  * Makes the first way's `entry` hold the instruction fetched as `tag` (dcache.ts: the 4 bytes
@@ -46,12 +47,14 @@ function fillEntry(entry: u32, tag: u32, at: u32): void {
       store<u64>(entry + 8, load<u64>(other + 8));
       store<u64>(other, held0);
       store<u64>(other + 8, held1);
+      countEvent(EV_SECOND_WAY);
       return;
     }
     landings = landingsOnFill(other, at);
     store<u64>(other, held0);
     store<u64>(other + 8, held1);
   }
+  countEvent(EV_DECODE);
   const key = instructionKey(tag);
   let word: u32;
   let length: u32;
@@ -212,6 +215,7 @@ function runHart(budget: i32): void {
             let next = fn;
             const retiredBefore = sliceRetired();
             jitEntered(pc, at);
+            countEvent(EV_REGION_ENTRY);
             lendBudget();
             do {
               store<u32>(JIT_STRAIGHT_EXIT, 0);
@@ -228,6 +232,7 @@ function runHart(budget: i32): void {
               // missed the TLB); what follows it may well be compiled.
               setPc(pc & ~(<u64>1));
               leftAt = pc;
+              countEvent(EV_REGION_LEFT);
             }
             // The next instruction is probed; where the last region ran off its end, as the
             // probe after a straight run (each piece of a long branchless function is entered
@@ -242,6 +247,7 @@ function runHart(budget: i32): void {
     // makes the next instruction a landing.
     setNpcSequential(pc + <u64>((info >> 8) & 0xff));
     if (PROFILE) profilePc(<u32>pc, <u32>(pc >> 32));
+    countEvent(EV_INTERPRETED);
     execute(info & 0xff, load<u32>(entry + 8), <i64>load<i32>(entry + 12), raw);
     if (trapped) {
       trappedInstruction();

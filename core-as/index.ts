@@ -40,6 +40,7 @@ export { pc, trapped, attention } from "./state";
 export { remaining, spent } from "./counters";
 export { fetchTlb } from "./tlb";
 export { jitProtect, jitInstall, jitInvalidate, jitFlush, setJitThreshold, jitSecondHalf, jitRetired } from "./jit";
+export { coreEventKinds, coreEventCount } from "./events";
 export {
   jitExecute, jitMulh, jitMulhsu, jitMulhu, jitDiv, jitDivu, jitRem, jitRemu, jitDivw, jitDivuw,
   jitRemw, jitRemuw,

@@ -13,6 +13,7 @@ import { requestStop } from "./env";
 import { lentBudget, capSlice } from "./counters";
 import { tlbLookup, flushWriteTlbs, KIND_X } from "./tlb";
 import { entryAt, otherWay } from "./dcache";
+import { countEvent, EV_MAP_PROBE } from "./events";
 
 /** Probes before a block is queued; 0 turns the tier off. */
 export let jitThreshold: u32 = 0;
@@ -114,6 +115,7 @@ export function landingsOnFill(dropped: u32, at: u32): u32 {
  * which a new entry starts.
  */
 function jitProbe(host: u32, prior: u32, weight: u32): u32 {
+  countEvent(EV_MAP_PROBE);
   const set = setOf(host);
   let e = entryOf(set, host);
   if (e == 0) {

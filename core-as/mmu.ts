@@ -14,6 +14,7 @@ import { clintRead, clintWrite, CLINT_BASE, CLINT_SIZE } from "./clint";
 import { mmioRead, mmioWrite, htifWritten } from "./env";
 import { noteCodeWrite } from "./jit";
 import { debugKeepsOutOfTlb } from "./debug"; // DEBUG hook
+import { countEvent, EV_WALK, EV_WALK_4K, EV_WALK_SUPER, EV_WALK_FETCH, EV_WALK_LOAD, EV_WALK_STORE, EV_MMIO, EV_MISALIGNED } from "./events";
 
 export const ACC_FETCH: u32 = 0;
 export const ACC_LOAD: u32 = 1;
@@ -66,6 +67,8 @@ function translate(va: u64, acc: u32, update: bool): bool {
     xPa = va;
     return true;
   }
+  countEvent(EV_WALK);
+  countEvent(acc == ACC_FETCH ? EV_WALK_FETCH : acc == ACC_LOAD ? EV_WALK_LOAD : EV_WALK_STORE);
   const levels: i32 = mode == 8 ? 3 : 4;
   const vaBits = 12 + 9 * levels;
   const top = (<i64>va) >> (vaBits - 1);
@@ -83,6 +86,7 @@ function translate(va: u64, acc: u32, update: bool): bool {
     if (level == 0) return fail(pageFault(acc), va, update);
     table = ((pte >> 10) & PPN_MASK) << 12;
   }
+  countEvent(level == 0 ? EV_WALK_4K : EV_WALK_SUPER);
   const status = load<u64>(S_MSTATUS);
   if (p == PRIV_U) {
     if ((pte & PTE_U) == 0) return fail(pageFault(acc), va, update);
@@ -164,6 +168,7 @@ function mmioMapped(pa: u64, size: u64): bool {
 
 /** Device (non-RAM) load; raises an access fault at va when nothing is mapped there. */
 function ioLoad(pa: u64, size: u64, va: u64, acc: u32): u64 {
+  countEvent(EV_MMIO);
   if (isClint(pa, size)) return clintRead(<u32>(pa - CLINT_BASE), <u32>size);
   if (!mmioMapped(pa, size)) {
     raiseException(accessFault(acc), va);
@@ -174,6 +179,7 @@ function ioLoad(pa: u64, size: u64, va: u64, acc: u32): u64 {
 }
 
 function ioStore(pa: u64, size: u64, v: u64, va: u64): void {
+  countEvent(EV_MMIO);
   if (isClint(pa, size)) { clintWrite(<u32>(pa - CLINT_BASE), <u32>size, v); return; }
   if (!mmioMapped(pa, size)) { raiseException(CAUSE_STORE_ACCESS, va); return; }
   if (size == 8) {
@@ -186,6 +192,7 @@ function ioStore(pa: u64, size: u64, v: u64, va: u64): void {
 
 export function loadSlow(va: u64, size: u64): u64 {
   if (va & (size - 1)) {
+    countEvent(EV_MISALIGNED);
     // Misaligned: emulated byte by byte (as Linux without a misaligned trap handler expects).
     let v: u64 = 0;
     for (let i: u64 = 0; i < size; i++) {
@@ -207,6 +214,7 @@ export function loadSlow(va: u64, size: u64): u64 {
 
 export function storeSlow(va: u64, size: u64, v: u64): void {
   if (va & (size - 1)) {
+    countEvent(EV_MISALIGNED);
     // Check both pages first so a fault leaves memory untouched; a fault in the second
     // page reports where that part of the access starts (the page boundary).
     if (!translateChecked(va, 1, ACC_STORE)) return;

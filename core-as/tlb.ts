@@ -7,6 +7,7 @@ import {
 } from "./layout";
 import { priv, PRIV_M, PRIV_U } from "./state";
 import { MS_MPRV, MS_SUM } from "./trap";
+import { countEvent, EV_TLB_FLUSH, EV_TLB_CLEAR, EV_TLB_PAGE_FLUSH, EV_WRITE_TLB_DROP } from "./events";
 
 const SET_U: u32 = 0;
 const SET_S: u32 = 1;
@@ -60,6 +61,7 @@ export function flushHartsTlbs(harts: u32): void {
 }
 
 function flushTlbsAt(tlbs: u32): void {
+  countEvent(EV_TLB_FLUSH);
   const log = tlbs + TLB_LOG;
   const n = load<u32>(log);
   if (n > TLB_LOG_MAX) {
@@ -73,6 +75,7 @@ function flushTlbsAt(tlbs: u32): void {
 
 /** Every tag of the hart whose sets start at `tlbs`, its fill log and superpage range. */
 function clearTlbsAt(tlbs: u32): void {
+  countEvent(EV_TLB_CLEAR);
   for (let s: u32 = 0; s < TLB_SETS; s++) memory.fill(tlbs + s * TLB_SET_SIZE, 0xff, TLB_ADDEND);
   store<u32>(tlbs + TLB_LOG, 0);
   noSuperpages(tlbs);
@@ -85,6 +88,7 @@ function clearTlbsAt(tlbs: u32): void {
  * translated since the last flush drops everything (as QEMU does for its large pages).
  */
 export function flushTlbPage(va: u64): void {
+  countEvent(EV_TLB_PAGE_FLUSH);
   const range = hartTlbs + TLB_SUPER;
   if (va >= load<u64>(range) && va <= load<u64>(range + 8)) {
     flushTlb();
@@ -124,7 +128,10 @@ export function flushAllTlbs(harts: u32): void {
 }
 
 /** Drops the write translations of every hart (a page now holds compiled code, jit.ts). */
-export function flushWriteTlbs(harts: u32): void { dropTags(harts, TLB_TAGS_W, TLB_ENTRIES * 8); }
+export function flushWriteTlbs(harts: u32): void {
+  countEvent(EV_WRITE_TLB_DROP);
+  dropTags(harts, TLB_TAGS_W, TLB_ENTRIES * 8);
+}
 
 /** Invalidates `bytes` of tags from `offset` in every set of the first `harts` harts. */
 function dropTags(harts: u32, offset: u32, bytes: u32): void {

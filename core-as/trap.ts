@@ -6,6 +6,7 @@ import {
 } from "./layout";
 import { pc, priv, setNpc, setPriv, setTrapped, hartIndex, PRIV_M, PRIV_S } from "./state";
 import { selectTlbs } from "./tlb";
+import { countEvent, EV_EXCEPTION, EV_INTERRUPT } from "./events";
 
 export const CAUSE_MISALIGNED_FETCH: u64 = 0;
 export const CAUSE_FETCH_ACCESS: u64 = 1;
@@ -57,6 +58,7 @@ export function illegalInstruction(insn: u32): void {
 }
 
 function takeTrap(cause: u64, tval: u64, interrupt: bool): void {
+  countEvent(interrupt ? EV_INTERRUPT : EV_EXCEPTION);
   const status = load<u64>(S_MSTATUS);
   const deleg = load<u64>(interrupt ? S_MIDELEG : S_MEDELEG);
   const toS = priv <= PRIV_S && ((deleg >> cause) & 1) != 0;

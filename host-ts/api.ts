@@ -15,6 +15,7 @@ export { MemoryFs } from "../devices/fs/memory-backend.js";
 export type { MachineConsole, WaitForOptions, WaitForResult } from "./console.js";
 export type { ExecOptions, ExecResult } from "./exec.js";
 export type { JitStats } from "./jit/tier.js";
+export type { CoreEvents, CoreEventName } from "./core-events.js";
 export type { RestoreOptions } from "./snapshot/restore.js";
 export type { BlockBackend } from "../devices/virtio/block-backend.js";
 export { MemoryBlockBackend } from "../devices/virtio/block-backend.js";

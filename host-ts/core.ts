@@ -3,6 +3,7 @@
 
 import { JitTier, type JitCoreExports, type JitOptions } from "./jit/tier.js";
 import { codeCacheFor, WarmSet } from "./jit/code-cache.js";
+import { readCoreEvents, type CoreEvents } from "./core-events.js";
 
 export const RAM_BASE = 0x8000_0000;
 
@@ -166,6 +167,11 @@ export class Core {
 
   /** The translation tier, when on. */
   jit: JitTier | null = null;
+
+  /** What the core did so far (core-events.ts): the profile build only, else null. */
+  events(): CoreEvents | null {
+    return readCoreEvents(this.x as Parameters<typeof readCoreEvents>[0]);
+  }
 
   /** Guest RAM as a view (no copy). Whoever writes through it may change code: translations go. */
   ram(): Uint8Array {

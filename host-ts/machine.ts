@@ -3,6 +3,7 @@
 import type { Vm, ExitReason as VmExitReason, ExitInfo } from "./vm.js";
 import type { ResolvedConfig } from "./config.js";
 import type { JitStats } from "./jit/tier.js";
+import type { CoreEvents } from "./core-events.js";
 import { MachineConsole } from "./console.js";
 import { Emitter } from "./events.js";
 import { HartvmError } from "./errors.js";
@@ -44,6 +45,8 @@ export interface MachineStats {
   harts: number;
   /** What the WebAssembly translation tier did, or null when it is off. */
   jit: JitStats | null;
+  /** What the core did (page walks, TLB flushes, decodings, ...): with the profile core build only (bench/core-events.js). */
+  events?: CoreEvents;
 }
 
 export class Machine {
@@ -209,7 +212,8 @@ export class Machine {
     const instructions = vm.instructions();
     const wallMs = vm.runningMs;
     const jit = vm.core.jit ? { ...vm.core.jit.stats } : null;
-    return { instructions, mips: wallMs > 0 ? instructions / wallMs / 1000 : 0, wallMs, harts: vm.core.harts, jit };
+    const events = vm.core.events();
+    return { instructions, mips: wallMs > 0 ? instructions / wallMs / 1000 : 0, wallMs, harts: vm.core.harts, jit, ...(events ? { events } : {}) };
   }
 
   /** The device tree the guest booted with (null for bare-metal programs). */

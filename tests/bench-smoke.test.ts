@@ -89,6 +89,30 @@ it("bench/interp-profile.js names the guest functions the interpreter ran", () =
   expect(top.filter((l) => /pcs {2}at most +\d+ a pc {2}[a-z_]/.test(l)).length).toBeGreaterThanOrEqual(3);
 });
 
+it("bench/core-events.js counts what the core did between console lines (here: to exit)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hartvm-core-events-"));
+  try {
+    const out = join(dir, "events.json");
+    const r = spawnSync(process.execPath, ["bench/core-events.js", "--kernel", "bench/programs/bin/int-loop.elf", "--bios", "none", "--json", out], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { phases } = JSON.parse(readFileSync(out, "utf8"));
+    expect(phases.map((p: { until: string }) => p.until)).toEqual(["exit"]);
+    const [exit] = phases;
+    // 40 million rounds of 8 instructions, 9 of set-up and exit
+    expect(exit.instructions).toBe(40_000_000 * 8 + 9);
+    // The loop is interpreted until it is hot, then runs compiled; M-mode has no page walks.
+    expect(exit.events.interpreted).toBeGreaterThan(1000);
+    expect(exit.events.interpreted + exit.compiled).toBe(exit.instructions);
+    expect(exit.events.regionEntries).toBeGreaterThan(0);
+    expect(exit.events.walks).toBe(0);
+    expect(r.stdout).toMatch(/^→ until +exit\n/);
+    const bad = spawnSync(process.execPath, ["bench/core-events.js", "--mark", "("], { cwd: join(__dirname, ".."), encoding: "utf8" });
+    expect(bad.status).toBe(2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 it("bench/interp-cost.js counts the host instructions of an interpreted instruction under cachegrind", () => {
   const dir = mkdtempSync(join(tmpdir(), "hartvm-interp-cost-"));
   try {
