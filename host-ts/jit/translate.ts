@@ -35,6 +35,8 @@ const L_CURRENT = 37; // the region block the dispatch loop runs next
 const L_REMAINING = 38; // the budget, kept here and written to the global around calls
 const LOCALS: [number, ValType][] = [[33, I64], [5, I32]]; // 1..33 i64, 34..38 i32
 const L_FP = 39; // fp-inline.ts's FP_LOCALS, in functions that compute F/D inline
+/** Self-loop blocks up to this long are emitted twice per round (emitRegion). */
+const UNROLL_MAX_INSNS = 32;
 
 /** The locals of the function emitRegion makes for `blocks`. */
 export function regionLocals(blocks: Block[]): [number, ValType][] {
@@ -81,6 +83,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   const needsDispatch = blocks.some((b, k) => targets[k].some((t) => (blockAt.get(t) ?? blocks.length) < k));
   let dispatchDepth = 0;
   let loopDepth = 0;
+  let firstCopyDepth = -1; // while an unrolled loop's first copy is emitted: the depth of the block the second copy follows
   let current = 0; // the block being emitted
   /**
    * Control goes to region offset `target` after `retired` instructions of this block: on
@@ -92,6 +95,13 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
    */
   const jump = (target: number, retired: number, straight = false) => {
     const k = blockAt.get(target);
+    if (k === current && firstCopyDepth >= 0) {
+      // The way back of an unrolled loop's first copy: on into the second copy, whose way
+      // back checks the budget for both (the loop head has at least maxInsns of budget, and
+      // the first copy's way back and the whole second copy retire at most 2n <= maxInsns).
+      f.op(Op.br).u32(depth - firstCopyDepth);
+      return;
+    }
     if (k === undefined) {
       if (straight) f.i32(0).i32(1).mem(Op.i32_store, 2, core.jitStraightExit);
       return exit(() => pcAt(target), retired);
@@ -244,12 +254,29 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   blocks.forEach((block, k) => {
     close(); // the code of `block` follows its label's end
     current = k;
-    if (selfLoops[k]) {
-      open(Op.loop);
-      loopDepth = depth;
+    if (!selfLoops[k]) {
+      emitBlockBody(block.insns, 0);
+      return;
     }
-    emitBlockBody(block.insns);
-    if (selfLoops[k]) close();
+    open(Op.loop);
+    loopDepth = depth;
+    const n = block.insns.length;
+    const back = loneBackEdge(block);
+    if (back >= 0 && n <= UNROLL_MAX_INSNS && 2 * n <= core.maxInsns) {
+      // A small loop's body twice per round: one budget check and one engine stack check
+      // for two rounds (the tight integer loop's 8 instructions cost 16 x86 instructions
+      // a round, 5 of them those checks). The first copy's way back leads into the second,
+      // which follows the first's `back + 1` instructions: its exits count those too.
+      open(Op.block);
+      firstCopyDepth = depth;
+      emitBlockBody(block.insns, 0);
+      firstCopyDepth = -1;
+      close();
+      emitBlockBody(block.insns, back + 1);
+    } else {
+      emitBlockBody(block.insns, 0);
+    }
+    close();
   });
   if (needsDispatch) close(); // dispatch loop
   close(); // outer block: the epilogue
@@ -258,11 +285,13 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
   f.get(L_NEXT); // the result
   return f;
 
-  function emitBlockBody(insns: Insn[]): void {
+  /** The block's code; `before`: instructions this pass retired before it (an unrolled loop's first copy). */
+  function emitBlockBody(insns: Insn[], before: number): void {
     let ended = false;
     const n = insns.length;
     const end = insns[n - 1].off + insns[n - 1].len;
-    insns.forEach((i, index) => {
+    insns.forEach((i, k) => {
+      const index = before + k; // instructions retired before this one since the budget was last taken
       const name = i.name;
       if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
       // A memory access counts once it hits the TLB (translateAccess): a miss leaves it to the interpreter.
@@ -342,8 +371,18 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         throw new Error(`translator: no rule for ${name}`);
       }
     });
-    if (!ended) jump(end, n, true);
+    if (!ended) jump(end, before + n, true);
   }
+}
+
+/**
+ * The index of the one instruction that goes back to the block's start, or -1 when none
+ * or several do: a second copy of the block then always follows that many instructions
+ * and one of the first (emitRegion unrolls such loops).
+ */
+function loneBackEdge(block: Block): number {
+  const backs = block.insns.flatMap((i, k) => ((i.name in BRANCHES || i.name === "jal") && i.off + i.imm === block.start ? [k] : []));
+  return backs.length === 1 ? backs[0] : -1;
 }
 
 /** Loads and stores through the data TLB (translateAccess). */
