@@ -12,57 +12,21 @@
 //        --mark 'Unpacking initramfs' --mark 'Freeing initrd memory'
 //   options: --bios FILE  --jit on|off|N  --json FILE  (--mark REGEX: a phase ends at the
 //            first console line matching it, in order; without one, at the prompt or exit)
-import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { createMachine } from "../dist/api.js";
+import { writeFileSync } from "node:fs";
+import { guestCommandLine, profiledMachine, refuse } from "./profile-guest.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PROFILE_CORE = join(ROOT, "build", "core.profile.wasm");
 const USAGE = "usage: node bench/core-events.js [--kernel F] [--initrd F] [--append S] [--bios F] [--mark REGEX]... [--jit on|off|N] [--json F]";
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      kernel: { type: "string" }, initrd: { type: "string" }, append: { type: "string" }, bios: { type: "string" },
-      mark: { type: "string", multiple: true, default: [] }, jit: { type: "string", default: "on" }, json: { type: "string" },
-      help: { type: "boolean" },
-    },
-  }).values;
-} catch (e) {
-  process.stderr.write(`core-events: ${e.message}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!existsSync(PROFILE_CORE)) {
-  process.stderr.write(`core-events: ${PROFILE_CORE} is missing: run npm run build\n`);
-  process.exit(2);
-}
+const command = guestCommandLine("core-events", USAGE, { mark: { type: "string", multiple: true, default: [] } });
+const { opts, defaultGuest } = command;
 let marks;
 try {
   marks = opts.mark.map((m) => ({ name: m, re: new RegExp(m) }));
 } catch (e) {
-  process.stderr.write(`core-events: --mark: ${e.message}\n`);
-  process.exit(2);
+  refuse("core-events", `--mark: ${e.message}`);
 }
-const defaultGuest = opts.kernel === undefined;
 if (marks.length === 0 && defaultGuest) marks.push({ name: "prompt", re: /root@hartvm:/ });
-const jit = opts.jit === "on" ? true : opts.jit === "off" ? false : Number(opts.jit);
-if (jit !== true && jit !== false && !(Number.isInteger(jit) && jit >= 1)) {
-  process.stderr.write(`core-events: --jit takes on, off or a number of visits, got '${opts.jit}'\n`);
-  process.exit(2);
-}
 
-const vm = await createMachine({
-  core: PROFILE_CORE, jit,
-  ...(defaultGuest ? {} : { kernel: opts.kernel, initrd: opts.initrd, append: opts.append }),
-  ...(opts.bios ? { bios: opts.bios } : {}),
-});
+const vm = await profiledMachine(command);
 const started = performance.now();
 const snapshot = (name) => {
   const s = vm.stats();

@@ -10,41 +10,16 @@
 //   node bench/interp-profile.js --kernel Image --initrd rd.gz --append "..." --until 'REGEX'
 //   options: --symbols FILE (kallsyms or System.map; the default guest's come from its own
 //            /proc/kallsyms)  --bios FILE  --jit on|off|N  --top N  --json FILE
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { createMachine } from "../dist/api.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import { setInterpretedPcHook, DEFAULT_JIT_THRESHOLD } from "../dist/internal.js";
+import { guestCommandLine, profiledMachine } from "./profile-guest.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PROFILE_CORE = join(ROOT, "build", "core.profile.wasm");
 const USAGE = "usage: node bench/interp-profile.js [--kernel F] [--initrd F] [--append S] [--bios F] [--until REGEX] [--symbols F] [--jit on|off|N] [--top N] [--json F]";
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      kernel: { type: "string" }, initrd: { type: "string" }, append: { type: "string" }, bios: { type: "string" },
-      until: { type: "string" }, symbols: { type: "string" }, jit: { type: "string", default: "on" },
-      top: { type: "string", default: "25" }, json: { type: "string" }, help: { type: "boolean" },
-    },
-  }).values;
-} catch (e) {
-  process.stderr.write(`interp-profile: ${e.message}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!existsSync(PROFILE_CORE)) {
-  process.stderr.write(`interp-profile: ${PROFILE_CORE} is missing: run npm run build\n`);
-  process.exit(2);
-}
-const defaultGuest = opts.kernel === undefined;
+const command = guestCommandLine("interp-profile", USAGE, {
+  until: { type: "string" }, symbols: { type: "string" }, top: { type: "string", default: "25" },
+});
+const { opts, defaultGuest, jit } = command;
 const until = opts.until !== undefined ? new RegExp(opts.until) : defaultGuest ? /root@hartvm:/ : null;
-const jit = opts.jit === "on" ? true : opts.jit === "off" ? false : Number(opts.jit);
 const threshold = jit === true ? DEFAULT_JIT_THRESHOLD : jit === false ? Infinity : jit;
 
 /**
@@ -60,11 +35,7 @@ setInterpretedPcHook((low, high) => {
   counts.set(pc, (counts.get(pc) ?? 0) + 1);
 });
 
-const vm = await createMachine({
-  core: PROFILE_CORE, jit,
-  ...(defaultGuest ? {} : { kernel: opts.kernel, initrd: opts.initrd, append: opts.append }),
-  ...(opts.bios ? { bios: opts.bios } : {}),
-});
+const vm = await profiledMachine(command);
 vm.start();
 if (until) await vm.console.waitFor(until, { timeout: 600_000 });
 else await vm.exited;

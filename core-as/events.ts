@@ -7,7 +7,7 @@
 // @ts-ignore: defined by asc --use
 export const EVENTS: bool = PROFILE_PCS != 0;
 
-// The order is the host's (host-ts/core.ts CORE_EVENT_NAMES); EV_KINDS ends it.
+// The order is the host's (host-ts/core-events.ts CORE_EVENT_NAMES); EV_KINDS ends it.
 export const EV_INTERPRETED: u32 = 0; // instructions the interpreter ran
 export const EV_WALK: u32 = 1; // page-table walks (paging on, not M-mode)
 export const EV_WALK_4K: u32 = 2; // ... that reached a 4 KiB leaf

@@ -266,10 +266,10 @@ export function jitInstall(host: u32, fn: u32, word: u32): bool {
   store<u32>(e + 8, 0);
   store<u32>(e + 12, word);
   // Landings there ask the map from now on, whatever the decoded entry counted so far.
-  const d = entryAt(host);
+  const first = entryAt(host);
   const tag = load<u32>(host);
-  if (load<u32>(d) == tag) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
-  else if (load<u32>(otherWay(d)) == tag) store<u32>(otherWay(d) + 4, load<u32>(otherWay(d) + 4) | LANDINGS_SATURATED);
+  const d = load<u32>(first) == tag ? first : load<u32>(otherWay(first)) == tag ? otherWay(first) : 0;
+  if (d != 0) store<u32>(d + 4, load<u32>(d + 4) | LANDINGS_SATURATED);
   return true;
 }
 

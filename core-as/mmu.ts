@@ -206,7 +206,7 @@ export function loadSlow(va: u64, size: u64): u64 {
   const pa = xPa;
   if (inRam(pa, size)) {
     const host = ramHost(pa);
-    if (pmpPageUniform(pa & ~(<u64>0xfff))) tlbFill(KIND_R, va, host);
+    cacheTranslation(KIND_R, va, pa, host);
     return loadSized(host, size);
   }
   return ioLoad(pa, size, va, ACC_LOAD);
@@ -236,10 +236,19 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
       if ((pa & ~(<u64>7)) == load<u64>(SH_TOHOST)) htifWritten();
       return;
     }
-    if (pmpPageUniform(pa & ~(<u64>0xfff))) tlbFill(KIND_W, va, host);
+    cacheTranslation(KIND_W, va, pa, host);
     return;
   }
   ioStore(pa, size, v, va);
+}
+
+/**
+ * Enters va's translation to RAM host address `host` (physical pa) in the TLB of `kind`,
+ * unless PMP decides differently within pa's page: a TLB entry stands for a whole page.
+ */
+// @ts-ignore: decorator
+@inline function cacheTranslation(kind: u32, va: u64, pa: u64, host: u32): void {
+  if (pmpPageUniform(pa & ~(<u64>0xfff))) tlbFill(kind, va, host);
 }
 
 /** Whether pa is in the HTIF page, which never enters the write TLB: every store to it is seen in storeSlow. */
@@ -268,7 +277,7 @@ export function amoAddress(va: u64, size: u64): u32 {
   }
   const target = ramHost(xPa);
   noteCodeWrite(target);
-  if (!htifPage(xPa) && pmpPageUniform(xPa & ~(<u64>0xfff))) tlbFill(KIND_W, va, target);
+  if (!htifPage(xPa)) cacheTranslation(KIND_W, va, xPa, target);
   return target;
 }
 
@@ -286,7 +295,7 @@ export function lrAddress(va: u64, size: u64): u32 {
     return 0;
   }
   const target = ramHost(xPa);
-  if (pmpPageUniform(xPa & ~(<u64>0xfff))) tlbFill(KIND_R, va, target);
+  cacheTranslation(KIND_R, va, xPa, target);
   return target;
 }
 
@@ -300,7 +309,7 @@ function fetch16(va: u64): u32 {
   }
   const host = ramHost(pa);
   // DEBUG: a page with a breakpoint stays out, so its fetches reach the run loop's check.
-  if (pmpPageUniform(pa & ~(<u64>0xfff)) && !debugKeepsOutOfTlb(va)) tlbFill(KIND_X, va, host);
+  if (!debugKeepsOutOfTlb(va)) cacheTranslation(KIND_X, va, pa, host);
   return <u32>load<u16>(host);
 }
 
