@@ -8,15 +8,16 @@
 //
 //   node bench/interp-profile.js                       the default guest, to its prompt
 //   node bench/interp-profile.js --kernel Image --initrd rd.gz --append "..." --until 'REGEX'
+//   node bench/interp-profile.js ... --from 'Unpacking initramfs' --until 'Freeing initrd'   one phase
 //   options: --symbols FILE (kallsyms or System.map; the default guest's come from its own
 //            /proc/kallsyms)  --bios FILE  --jit on|off|N  --top N  --json FILE
 import { readFileSync, writeFileSync } from "node:fs";
 import { setInterpretedPcHook, DEFAULT_JIT_THRESHOLD } from "../dist/internal.js";
 import { guestCommandLine, profiledMachine } from "./profile-guest.js";
 
-const USAGE = "usage: node bench/interp-profile.js [--kernel F] [--initrd F] [--append S] [--bios F] [--until REGEX] [--symbols F] [--jit on|off|N] [--top N] [--json F]";
+const USAGE = "usage: node bench/interp-profile.js [--kernel F] [--initrd F] [--append S] [--bios F] [--from REGEX] [--until REGEX] [--symbols F] [--jit on|off|N] [--top N] [--json F]";
 const command = guestCommandLine("interp-profile", USAGE, {
-  until: { type: "string" }, symbols: { type: "string" }, top: { type: "string", default: "25" },
+  from: { type: "string" }, until: { type: "string" }, symbols: { type: "string" }, top: { type: "string", default: "25" },
 });
 const { opts, defaultGuest, jit } = command;
 const until = opts.until !== undefined ? new RegExp(opts.until) : defaultGuest ? /root@hartvm:/ : null;
@@ -28,7 +29,7 @@ const threshold = jit === true ? DEFAULT_JIT_THRESHOLD : jit === false ? Infinit
  */
 const counts = new Map();
 const key = (high, low) => (high & 0xffff) * 2 ** 32 + low;
-let profiling = true;
+let profiling = opts.from === undefined; // with --from, counting starts at that console line
 setInterpretedPcHook((low, high) => {
   if (!profiling) return;
   const pc = key(high, low);
@@ -37,10 +38,17 @@ setInterpretedPcHook((low, high) => {
 
 const vm = await profiledMachine(command);
 vm.start();
+let before = 0;
+if (opts.from !== undefined) {
+  await vm.console.waitFor(new RegExp(opts.from), { timeout: 600_000 });
+  before = vm.stats().instructions;
+  profiling = true;
+}
 if (until) await vm.console.waitFor(until, { timeout: 600_000 });
 else await vm.exited;
 profiling = false;
 const stats = vm.stats();
+const ran = stats.instructions - before; // in the window counted
 
 const symbols = opts.symbols ? readFileSync(opts.symbols, "utf8") : defaultGuest ? (await vm.exec("cat /proc/kallsyms", { timeout: 120_000 })).output : "";
 const table = parseSymbols(symbols);
@@ -69,7 +77,7 @@ const top = [...byFunction.values()].sort((a, b) => b.instructions - a.instructi
 const overThreshold = [...byFunction.values()].filter((f) => f.maxPerPc > threshold).sort((a, b) => b.instructions - a.instructions);
 
 const M = (n) => `${(n / 1e6).toFixed(2)} M`;
-console.log(`${M(stats.instructions)} instructions, ${M(interpreted)} interpreted (${pct(interpreted, stats.instructions)}), at ${counts.size} pcs`);
+console.log(`${M(ran)} instructions, ${M(interpreted)} interpreted (${pct(interpreted, ran)}), at ${counts.size} pcs`);
 console.log("\ninterpreted instructions by how often their pc ran interpreted:");
 let last = 0;
 for (const b of byRuns) {
@@ -81,7 +89,7 @@ for (const f of top) console.log(`  ${M(f.instructions).padStart(9)} ${pct(f.ins
 if (!Number.isFinite(threshold)) console.log("\nthe translation tier is off: everything ran interpreted");
 else if (overThreshold.length === 0) console.log(`\nno pc ran interpreted more than the threshold (${threshold})`);
 else console.log(`\nfunctions with a pc interpreted more often than the threshold (${threshold}): ${overThreshold.map((f) => `${f.name} (${f.maxPerPc})`).join(", ")}`);
-if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: stats.instructions, interpreted, pcs: counts.size, threshold: Number.isFinite(threshold) ? threshold : null, byRuns, functions: [...byFunction.values()].sort((a, b) => b.instructions - a.instructions) }, null, 1));
+if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: ran, interpreted, pcs: counts.size, threshold: Number.isFinite(threshold) ? threshold : null, byRuns, functions: [...byFunction.values()].sort((a, b) => b.instructions - a.instructions) }, null, 1));
 process.exit(0);
 
 function pct(a, b) { return `${b > 0 ? Math.round((a / b) * 100) : 0}%`; }
