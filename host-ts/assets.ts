@@ -1,7 +1,8 @@
 // What the package carries: the core and the embedded default guest, found next to this
 // module (host-ts/ in the sources, dist/ in the package: both one level below the root).
 // Compiled and read once per process, so many machines share them.
-import { readInput } from "./platform/files.js";
+import { readInput, readFileIfPresent } from "./platform/files.js";
+import { hasFileSystem } from "./platform/runtime.js";
 import { sha256 } from "./snapshot/format.js";
 import { HartvmError } from "./errors.js";
 import { parseKernel, type Kernel } from "../images/linux.js";
@@ -77,12 +78,60 @@ export function loadDefaultGuest(): Promise<DefaultGuest> {
   return defaultGuest;
 }
 
-async function readDefaultGuest(): Promise<DefaultGuest> {
-  const file = (name: string) => readInput(new URL(name, DEFAULT_GUEST_URL), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
-  const [manifest, kernel, initrd] = await Promise.all([file("manifest.json"), file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
-  const { kernel_cmdline } = JSON.parse(new TextDecoder().decode(manifest)) as { kernel_cmdline?: string };
-  const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
+async function readDefaultGuest(dir: URL = DEFAULT_GUEST_URL): Promise<DefaultGuest> {
+  const file = (name: string) => readInput(new URL(name, dir), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
+  const manifestRead = file("manifest.json").then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
+  const unpacked = hasFileSystem && dir.protocol === "file:" ? readUnpacked(dir, manifestRead) : Promise.resolve(null);
+  const manifest = await manifestRead;
+  const cmdline = manifest.kernel_cmdline ?? "console=ttyS0";
   let digests: Promise<{ kernel: string; initrd: string }> | null = null;
+  const raw = await unpacked;
+  if (raw) {
+    const kernel = await parseKernel(raw.kernel, "default guest Image");
+    // The .gz's digests name the guest in snapshots, whichever form was read: the unpacked
+    // bytes stand for them when they are what manifest.json says the .gz unpack to.
+    const digest = async () => ({
+      kernel: await unpackedDigest(raw.kernel, manifest.artefacts?.["Image.gz"]),
+      initrd: await unpackedDigest(raw.initrd, manifest.artefacts?.["initramfs.cpio.gz"]),
+    });
+    return { kernel, initrd: raw.initrd, cmdline, sha256: () => (digests ??= digest()) };
+  }
+  const [kernel, initrd] = await Promise.all([file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
+  const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
   const digest = async () => ({ kernel: await sha256(kernel), initrd: await sha256(initrd) });
-  return { kernel: parsed, initrd: cpio, cmdline: kernel_cmdline ?? "console=ttyS0", sha256: () => (digests ??= digest()) };
+  return { kernel: parsed, initrd: cpio, cmdline, sha256: () => (digests ??= digest()) };
 }
+
+interface Artefact {
+  sha256?: string;
+  uncompressed_sha256?: string;
+  uncompressed_size?: number;
+}
+
+interface Manifest {
+  kernel_cmdline?: string;
+  artefacts?: Record<string, Artefact | undefined>;
+}
+
+/**
+ * Image and initramfs.cpio, which `npm run build` unpacks next to their .gz
+ * (scripts/unpack-default-guest.mjs) and the package ships: reading them costs a boot
+ * nothing like inflating the kernel (35-55 ms). Null when either is missing or not the
+ * size manifest.json gives (a checkout not built since the .gz changed): the .gz then.
+ */
+async function readUnpacked(dir: URL, manifestRead: Promise<Manifest>): Promise<{ kernel: Uint8Array; initrd: Uint8Array } | null> {
+  const read = (name: string) => readFileIfPresent(new URL(name, dir), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
+  const [kernel, initrd, { artefacts }] = await Promise.all([read("Image"), read("initramfs.cpio"), manifestRead]);
+  if (!kernel || !initrd) return null;
+  const sized = (bytes: Uint8Array, a: Artefact | undefined) => a?.uncompressed_size === bytes.length;
+  return sized(kernel, artefacts?.["Image.gz"]) && sized(initrd, artefacts?.["initramfs.cpio.gz"]) ? { kernel, initrd } : null;
+}
+
+/** The .gz's SHA-256 when `bytes` are what it unpacks to, else the bytes' own (another guest). */
+async function unpackedDigest(bytes: Uint8Array, artefact: Artefact | undefined): Promise<string> {
+  const own = await sha256(bytes);
+  return own === artefact?.uncompressed_sha256 && artefact.sha256 ? artefact.sha256 : own;
+}
+
+/** Tests: the default guest as read from another directory (a copy with or without its unpacked files). */
+export const readDefaultGuestFrom = (dir: URL): Promise<DefaultGuest> => readDefaultGuest(dir);

@@ -43,6 +43,17 @@ export async function readInput(input: Input, what: string, maxBytes: number): P
   return fetchInput(url, what, maxBytes);
 }
 
+/**
+ * A file the package may or may not carry (a path or file: URL, in Node and Deno): its
+ * bytes, or null when it does not exist. Anything else goes as readInput goes.
+ */
+export async function readFileIfPresent(input: URL | string, what: string, maxBytes: number): Promise<Uint8Array | null> {
+  const url = inputUrl(input);
+  if (!hasFileSystem || (url !== null && url.protocol !== "file:")) throw new HartvmError("io", `${what} '${inputName(input)}': not a file in this runtime`);
+  const { readFileInput } = await import("./node-files.js");
+  return readFileInput(url ?? (input as string), what, maxBytes, true);
+}
+
 async function fetchInput(url: URL, what: string, maxBytes: number): Promise<Uint8Array> {
   let response: Response;
   try {

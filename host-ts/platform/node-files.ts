@@ -11,13 +11,17 @@ import { describeBytes } from "../limits.js";
  * device such as /dev/zero that never ends) is refused before a byte is read, and a file
  * larger than `maxBytes` is refused rather than read into memory.
  */
-export async function readFileInput(path: string | URL, what: string, maxBytes: number): Promise<Uint8Array> {
+export async function readFileInput(path: string | URL, what: string, maxBytes: number): Promise<Uint8Array>;
+/** With `ifPresent`, a file that does not exist gives null. */
+export async function readFileInput(path: string | URL, what: string, maxBytes: number, ifPresent: true): Promise<Uint8Array | null>;
+export async function readFileInput(path: string | URL, what: string, maxBytes: number, ifPresent = false): Promise<Uint8Array | null> {
   const shown = typeof path === "string" ? path : fileURLToPath(path);
   let handle;
   try {
     // O_NONBLOCK: opening a FIFO with no writer must not block; it is refused below anyway.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    if (ifPresent && (e as { code?: string }).code === "ENOENT") return null;
     throw openError(e, what, shown);
   }
   try {
