@@ -3,7 +3,7 @@
 // Compiled and read once per process, so many machines share them.
 import { readInput, readFileIfPresent } from "./platform/files.js";
 import { hasFileSystem } from "./platform/runtime.js";
-import { sha256 } from "./snapshot/format.js";
+import { sha256 } from "./platform/sha256.js";
 import { HartvmError } from "./errors.js";
 import { parseKernel, type Kernel } from "../images/linux.js";
 import { gunzip } from "../images/gzip.js";

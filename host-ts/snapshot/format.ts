@@ -2,6 +2,7 @@
 // its SHA-256, then sections, each guarded by its SHA-256 in the header. Reading checks all
 // of it before anything is used, so a truncated or damaged file gives one clear line.
 import { HartvmError } from "../errors.js";
+import { sha256 } from "../platform/sha256.js";
 
 export const SNAPSHOT_MAGIC = "HARTVMSS";
 export const FORMAT_VERSION = 1;
@@ -22,11 +23,6 @@ export interface SnapshotHeader {
 export interface Container { header: SnapshotHeader; sections: Map<string, Uint8Array> }
 
 const bad = (why: string) => new HartvmError("invalid-snapshot", `snapshot: ${why}`);
-
-export async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes as unknown as ArrayBuffer);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 export async function encodeContainer(header: Omit<SnapshotHeader, "sections">, sections: { name: string; bytes: Uint8Array }[]): Promise<Uint8Array> {
   const entries: SectionEntry[] = await Promise.all(sections.map(async (s) => ({ name: s.name, length: s.bytes.length, sha256: await sha256(s.bytes) })));

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMachine, restoreMachine, HartvmError } from "../../host-ts/api.js";
-import { sha256 } from "../../host-ts/snapshot/format.js";
+import { sha256 } from "../../host-ts/platform/sha256.js";
 
 const ROOT = join(__dirname, "..", "..");
 const PROG = join(ROOT, "tests", "programs", "bin", "rv64i.elf");
