@@ -40,7 +40,7 @@ const UNROLL_MAX_INSNS = 32;
 
 /** The locals of the function emitRegion makes for `blocks`. */
 export function regionLocals(blocks: Block[]): [number, ValType][] {
-  const inline = blocks.some((b) => b.insns.some((i) => i.name === "helper" && needsFpLocals(i)));
+  const inline = blocks.some((b) => b.insns.some(computesFpInline));
   return inline ? [...LOCALS, ...FP_LOCALS] : LOCALS;
 }
 
@@ -262,11 +262,13 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     loopDepth = depth;
     const n = block.insns.length;
     const back = loneBackEdge(block);
-    if (back >= 0 && n <= UNROLL_MAX_INSNS && 2 * n <= core.maxInsns) {
+    if (back >= 0 && n <= UNROLL_MAX_INSNS && 2 * n <= core.maxInsns && !block.insns.some(computesFpInline)) {
       // A small loop's body twice per round: one budget check and one engine stack check
       // for two rounds (the tight integer loop's 8 instructions cost 16 x86 instructions
       // a round, 5 of them those checks). The first copy's way back leads into the second,
-      // which follows the first's `back + 1` instructions: its exits count those too.
+      // which follows the first's `back + 1` instructions: its exits count those too. Not
+      // where F/D arithmetic is computed inline: its fast path is many times the checks it
+      // would save, and twice over it made the compute suite's matmul 10-13% slower.
       open(Op.block);
       firstCopyDepth = depth;
       emitBlockBody(block.insns, 0);
@@ -373,6 +375,11 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     });
     if (!ended) jump(end, before + n, true);
   }
+}
+
+/** An F/D operation emitted as its inline fast path (fp-inline.ts), not a move or a call. */
+function computesFpInline(i: Insn): boolean {
+  return i.name === "helper" && needsFpLocals(i);
 }
 
 /**
