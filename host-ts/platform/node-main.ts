@@ -5,7 +5,6 @@ import { writeFile } from "node:fs/promises";
 import { parseSubcommand, USAGE, type CliOptions } from "../cli.js";
 import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
-import { startGdbServer } from "./node-gdb.js";
 import { yieldHelperThreadsToGuest } from "./node-threads.js";
 
 const CTRL_A = 0x01;
@@ -84,7 +83,8 @@ async function run(o: CliOptions): Promise<number> {
   machine.on("output", (bytes) => process.stdout.write(bytes));
   if (o.saveAt) saveWhenSeen(machine, o.saveAt);
   const hvc = o.virtconsole && machine.hvc ? await serveConsole(machine.hvc, o.virtconsole.socket) : null;
-  const gdb = o.gdb ? await startGdbServer(machine.engine, { ...o.gdb, waitForDebugger: o.waitForDebugger, log: (line) => process.stderr.write(`hartvm: ${line}\n`) }) : null;
+  // The gdb stub (and node:net) load only when asked for: a plain boot need not parse them.
+  const gdb = o.gdb ? await (await import("./node-gdb.js")).startGdbServer(machine.engine, { ...o.gdb, waitForDebugger: o.waitForDebugger, log: (line) => process.stderr.write(`hartvm: ${line}\n`) }) : null;
   // A deterministic run takes piped input whole before it starts: when bytes arrive must not depend on the host.
   if (o.deterministic && !process.stdin.isTTY) machine.console.write(await readAll(process.stdin));
   const detach = o.deterministic && !process.stdin.isTTY ? () => {} : attachStdin(machine);
