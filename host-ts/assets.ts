@@ -50,19 +50,19 @@ async function compile(source: Uint8Array | ArrayBuffer | URL | string): Promise
 }
 
 export interface DefaultGuest {
-  /** Decompressed once, shared by every machine that boots it. */
+  /** Read unpacked (or decompressed) once, shared by every machine that boots it. */
   kernel: Kernel;
   /**
-   * The initramfs as a plain cpio archive, decompressed here once: inflating it in the
-   * guest's kernel was two thirds of the kernel's initramfs unpack, the longest phase of
-   * its boot, while the host does it in tens of milliseconds for every machine.
+   * The initramfs as a plain cpio archive (unpacked at build, or decompressed here once):
+   * inflating it in the guest's kernel was two thirds of the kernel's initramfs unpack, the
+   * longest phase of its boot.
    */
   initrd: Uint8Array;
   /** The kernel command line it boots with (manifest.json kernel_cmdline). */
   cmdline: string;
   /**
    * SHA-256 of Image.gz and initramfs.cpio.gz (snapshots refer to them by it), computed on
-   * first use: Node's WebCrypto digests on the main thread, 25 ms of a boot that never snapshots.
+   * first use: hashing 3.5-6 MB is time a boot that never snapshots need not spend.
    */
   sha256(): Promise<{ kernel: string; initrd: string }>;
 }
