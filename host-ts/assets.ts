@@ -2,7 +2,6 @@
 // module (host-ts/ in the sources, dist/ in the package: both one level below the root).
 // Compiled and read once per process, so many machines share them.
 import { readInput, readFileIfPresent } from "./platform/files.js";
-import { hasFileSystem } from "./platform/runtime.js";
 import { sha256 } from "./platform/sha256.js";
 import { HartvmError } from "./errors.js";
 import { parseKernel, type Kernel } from "../images/linux.js";
@@ -81,25 +80,13 @@ export function loadDefaultGuest(): Promise<DefaultGuest> {
 async function readDefaultGuest(dir: URL = DEFAULT_GUEST_URL): Promise<DefaultGuest> {
   const file = (name: string) => readInput(new URL(name, dir), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
   const manifestRead = file("manifest.json").then((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
-  const unpacked = hasFileSystem && dir.protocol === "file:" ? readUnpacked(dir, manifestRead) : Promise.resolve(null);
-  const manifest = await manifestRead;
-  const cmdline = manifest.kernel_cmdline ?? "console=ttyS0";
+  const [manifest, unpacked] = await Promise.all([manifestRead, readUnpacked(dir, manifestRead)]);
+  const contents = unpacked ?? (await readPacked(file));
   let digests: Promise<{ kernel: string; initrd: string }> | null = null;
-  const raw = await unpacked;
-  if (raw) {
-    const kernel = await parseKernel(raw.kernel, "default guest Image");
-    // The .gz's digests name the guest in snapshots, whichever form was read: the unpacked
-    // bytes stand for them when they are what manifest.json says the .gz unpack to.
-    const digest = async () => ({
-      kernel: await unpackedDigest(raw.kernel, manifest.artefacts?.["Image.gz"]),
-      initrd: await unpackedDigest(raw.initrd, manifest.artefacts?.["initramfs.cpio.gz"]),
-    });
-    return { kernel, initrd: raw.initrd, cmdline, sha256: () => (digests ??= digest()) };
-  }
-  const [kernel, initrd] = await Promise.all([file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
-  const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
-  const digest = async () => ({ kernel: await sha256(kernel), initrd: await sha256(initrd) });
-  return { kernel: parsed, initrd: cpio, cmdline, sha256: () => (digests ??= digest()) };
+  return {
+    kernel: contents.kernel, initrd: contents.initrd, cmdline: manifest.kernel_cmdline ?? "console=ttyS0",
+    sha256: () => (digests ??= contents.digests()),
+  };
 }
 
 interface Artefact {
@@ -113,18 +100,35 @@ interface Manifest {
   artefacts?: Record<string, Artefact | undefined>;
 }
 
+/** The guest's kernel and initramfs as read, and how to compute the digests that name them. */
+type Contents = Pick<DefaultGuest, "kernel" | "initrd"> & { digests(): Promise<{ kernel: string; initrd: string }> };
+
 /**
  * Image and initramfs.cpio, which `npm run build` unpacks next to their .gz
  * (scripts/unpack-default-guest.mjs) and the package ships: reading them costs a boot
- * nothing like inflating the kernel (35-55 ms). Null when either is missing or not the
- * size manifest.json gives (a checkout not built since the .gz changed): the .gz then.
+ * nothing like inflating the kernel (35-55 ms). Null when either is missing, not a local
+ * file (browsers), or not the size manifest.json gives (a checkout not built since the .gz
+ * changed): the .gz then.
  */
-async function readUnpacked(dir: URL, manifestRead: Promise<Manifest>): Promise<{ kernel: Uint8Array; initrd: Uint8Array } | null> {
+async function readUnpacked(dir: URL, manifestRead: Promise<Manifest>): Promise<Contents | null> {
   const read = (name: string) => readFileIfPresent(new URL(name, dir), `default guest ${name}`, MAX_GUEST_FILE_BYTES);
   const [kernel, initrd, { artefacts }] = await Promise.all([read("Image"), read("initramfs.cpio"), manifestRead]);
-  if (!kernel || !initrd) return null;
-  const sized = (bytes: Uint8Array, a: Artefact | undefined) => a?.uncompressed_size === bytes.length;
-  return sized(kernel, artefacts?.["Image.gz"]) && sized(initrd, artefacts?.["initramfs.cpio.gz"]) ? { kernel, initrd } : null;
+  const image = artefacts?.["Image.gz"], cpio = artefacts?.["initramfs.cpio.gz"];
+  if (!kernel || !initrd || kernel.length !== image?.uncompressed_size || initrd.length !== cpio?.uncompressed_size) return null;
+  return {
+    kernel: await parseKernel(kernel, "default guest Image"),
+    initrd,
+    // The .gz's digests name the guest in snapshots, whichever form was read: the unpacked
+    // bytes stand for them when they are what manifest.json says the .gz unpack to.
+    digests: async () => ({ kernel: await unpackedDigest(kernel, image), initrd: await unpackedDigest(initrd, cpio) }),
+  };
+}
+
+/** Image.gz and initramfs.cpio.gz, inflated here. */
+async function readPacked(file: (name: string) => Promise<Uint8Array>): Promise<Contents> {
+  const [kernel, initrd] = await Promise.all([file("Image.gz"), file("initramfs.cpio.gz"), installFastInflate()]);
+  const [parsed, cpio] = await Promise.all([parseKernel(kernel, "default guest Image.gz"), gunzip(initrd, "default guest initramfs.cpio.gz")]);
+  return { kernel: parsed, initrd: cpio, digests: async () => ({ kernel: await sha256(kernel), initrd: await sha256(initrd) }) };
 }
 
 /** The .gz's SHA-256 when `bytes` are what it unpacks to, else the bytes' own (another guest). */

@@ -44,12 +44,12 @@ export async function readInput(input: Input, what: string, maxBytes: number): P
 }
 
 /**
- * A file the package may or may not carry (a path or file: URL, in Node and Deno): its
- * bytes, or null when it does not exist. Anything else goes as readInput goes.
+ * A file the package may or may not carry: its bytes, or null when it does not exist or is
+ * no local file here (a browser, an http: URL). Anything else goes as readInput goes.
  */
 export async function readFileIfPresent(input: URL | string, what: string, maxBytes: number): Promise<Uint8Array | null> {
   const url = inputUrl(input);
-  if (!hasFileSystem || (url !== null && url.protocol !== "file:")) throw new HartvmError("io", `${what} '${inputName(input)}': not a file in this runtime`);
+  if (!hasFileSystem || (url !== null && url.protocol !== "file:")) return null;
   const { readFileInput } = await import("./node-files.js");
   return readFileInput(url ?? (input as string), what, maxBytes, true);
 }
