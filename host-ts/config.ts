@@ -223,7 +223,7 @@ async function readSources(config: MachineConfig, ramBytes: number): Promise<Boo
 /** The boot images (formats recognised, limits checked) from their sources. */
 export async function bootImagesFrom(sources: BootSources): Promise<BootImages> {
   const guest = sources.kernel === "default" || sources.initrd === "default" ? await loadDefaultGuest() : null;
-  const kernelName = sources.kernel === "default" ? "default guest Image.gz" : sources.kernel.name;
+  const kernelName = sources.kernel === "default" ? "default guest kernel" : sources.kernel.name;
   const kernel = sources.kernel === "default" ? guest!.kernel : await parseKernel(sources.kernel.bytes, kernelName);
   const initrd = sources.initrd === "default" ? guest!.initrd : sources.initrd?.bytes;
   const firmware: FirmwareMode = typeof sources.bios === "object" ? firmwareOf(sources.bios) : sources.bios;
