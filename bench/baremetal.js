@@ -3,13 +3,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { measure } from "./proc.js";
-import { row } from "./stats.js";
+import { row, stats } from "./stats.js";
 import { patchedElf, runBareMetal } from "./inprocess.js";
 
-// `qemuRounds`: QEMU always runs the full-size program. A --quick-size run takes QEMU less time
-// than the jitter of its own start-up (~0.1 s), so the subtraction below would be noise; its
-// time is scaled to hartvm's round count instead (the loops are linear in rounds; set-up and
-// exit are 9-10 instructions).
+// QEMU's time for a row is that of the program run LENGTHEN times longer minus that of the
+// same program with 1 round (QEMU's start-up, ~0.1 s, which jitters by tens of ms), divided
+// by LENGTHEN: at the rows' own size (40-190 ms of QEMU loop) the jitter was as large as the
+// loop and a repetition could come out below zero. A --quick-size run is scaled from there to
+// hartvm's round count (the loops are linear in rounds; set-up and exit are 9-10 instructions).
+const LENGTHEN = 8;
+
 export const BARE = [
   { name: "int-loop", elf: "bench/programs/bin/int-loop.elf", rounds: 40_000_000, quickRounds: 2_000_000 },
   { name: "mixed-loop", elf: "bench/programs/bin/mixed-loop.elf", rounds: 200_000, quickRounds: 10_000 },
@@ -27,10 +30,12 @@ export async function bareMetal(ctx, wasmModule, w, progress) {
   let instructions = 0;
   const file = join(ctx.tmp, `${w.name}.elf`);
   const base = join(ctx.tmp, `${w.name}-1.elf`);
-  writeFileSync(file, patchedElf(original, w.rounds, w.name));
+  writeFileSync(file, patchedElf(original, w.rounds * LENGTHEN, w.name));
   writeFileSync(base, patchedElf(original, 1, w.name));
-  const scale = rounds / w.rounds;
+  const scale = rounds / (w.rounds * LENGTHEN);
   const spike = (f) => measure(ctx.qemu, ["-M", "spike", "-bios", "none", "-nographic", "-kernel", f]);
+  const starts = [];
+  const fulls = [];
   for (let i = 0; i < ctx.reps; i++) {
     progress(`bare-metal ${w.name}: hartvm ${i + 1}/${ctx.reps}`);
     const r = await runBareMetal(wasmModule, bytes, w.name, ctx.jit);
@@ -38,20 +43,26 @@ export async function bareMetal(ctx, wasmModule, w, progress) {
     instructions = r.instructions;
     if (ctx.qemu) {
       progress(`bare-metal ${w.name}: qemu ${i + 1}/${ctx.reps}`);
-      const startup = await spike(base);
+      starts.push(await spike(base));
       const full = await spike(file);
       if (full.status !== 0) throw new Error(`qemu ${w.name} exited with ${full.status}`);
-      // QEMU's own start-up (the same program with 1 round) subtracted, then scaled to `rounds`
-      qm.push({
-        wall: Math.max(0.0005, full.wall - startup.wall) * scale,
-        cpu: full.cpu === null || startup.cpu === null ? null : Math.max(0.0005, full.cpu - startup.cpu) * scale,
-      });
+      fulls.push(full);
     }
+  }
+  // Each long run minus QEMU's typical start-up (the median of the 1-round runs: one start-up
+  // alone can be off by more than a short loop takes), then scaled to `rounds`.
+  const startWall = stats(starts.map((s) => s.wall)).median;
+  const startCpu = starts.some((s) => s.cpu === null) ? null : stats(starts.map((s) => s.cpu)).median;
+  for (const full of fulls) {
+    qm.push({
+      wall: Math.max(0.0005, full.wall - startWall) * scale,
+      cpu: full.cpu === null || startCpu === null ? null : Math.max(0.0005, full.cpu - startCpu) * scale,
+    });
   }
   const r = row(`bare-metal ${w.name}`, "bare-metal", hv, qm, { instructions, rounds });
   r.hartvm.mips = instructions / r.hartvm.median / 1e6;
   if (r.qemu) {
-    r.qemu.rounds = w.rounds;
+    r.qemu.rounds = w.rounds * LENGTHEN;
     r.qemu.mips = instructions / r.qemu.median / 1e6;
   }
   return r;
