@@ -5,9 +5,15 @@
 // one that compiled code runs in 30 µs. Timers and input are looked at only between slices, so a
 // slice should not outlast about a millisecond: its size follows the speed of the last one.
 
-/** The smallest slice, and the size every machine starts with. */
+/**
+ * The smallest slice, and the size every machine starts with; and the largest, which a tight
+ * compiled loop (6-7 G instructions a second) fills in about 0.6 ms. The largest also bounds
+ * a slice that began in fast code and ran into slow: 4 M interpreted instructions take ~40 ms.
+ * At 1 M, such a loop spent 3-4% of its time between slices and, in a process that ran it
+ * again and again, stalled once for 15-20 ms when V8 optimised the run loop's JavaScript.
+ */
 export const MIN_SLICE = 100_000;
-export const MAX_SLICE = 1_000_000;
+export const MAX_SLICE = 4_000_000;
 /** The wall time a slice aims at. */
 export const SLICE_TARGET_MS = 1;
 
