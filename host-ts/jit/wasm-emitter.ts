@@ -34,19 +34,33 @@ export const Op = {
 
 const UTF8 = new TextEncoder();
 
-/** Growable byte buffer with LEB128 writers. */
+/**
+ * Growable byte buffer with LEB128 writers. The writers most used by the translator write
+ * one- and two-byte cases themselves: it runs mostly before V8 has optimised it, where
+ * every call costs, and a region's code is mostly opcodes with small operands.
+ */
 export class Bytes {
-  private buf = new Uint8Array(256);
+  protected buf = new Uint8Array(256);
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.length === this.buf.length) this.grow();
     this.buf[this.length++] = b;
     return this;
+  }
+  /** Two bytes: an opcode and a one-byte operand. */
+  protected pair(a: number, b: number): this {
+    if (this.length + 2 > this.buf.length) this.grow();
+    const buf = this.buf;
+    buf[this.length] = a;
+    buf[this.length + 1] = b;
+    this.length += 2;
+    return this;
+  }
+  protected grow(): void {
+    const bigger = new Uint8Array(this.buf.length * 2);
+    bigger.set(this.buf);
+    this.buf = bigger;
   }
   bytes(src: ArrayLike<number>): this {
     let size = this.buf.length;
@@ -62,6 +76,7 @@ export class Bytes {
   }
   u32(v: number): this {
     v >>>= 0;
+    if (v < 0x80) return this.byte(v);
     do {
       const b = v & 0x7f;
       v >>>= 7;
@@ -93,6 +108,7 @@ export class Bytes {
   }
   s32(v: number): this {
     v |= 0;
+    if (v >= -64 && v < 64) return this.byte(v & 0x7f);
     for (;;) {
       const b = v & 0x7f;
       v >>= 7;
@@ -124,10 +140,18 @@ export class Bytes {
 export class FuncBody extends Bytes {
   /** Whether the body calls a function (translated code only calls the core's helpers, which its module must import). */
   calls = false;
-  op(code: number): this { return this.byte(code); }
-  i32(v: number): this { return this.byte(Op.i32_const).s32(v); }
+  op(code: number): this {
+    if (this.length === this.buf.length) this.grow();
+    this.buf[this.length++] = code;
+    return this;
+  }
+  i32(v: number): this {
+    if (v >= -64 && v < 64) return this.pair(Op.i32_const, v & 0x7f);
+    return this.byte(Op.i32_const).s32(v);
+  }
   /** i64.const of a bigint or a safe integer (numbers skip BigInt: 32-bit ones have the same LEB128 as i32). */
   i64(v: bigint | number): this {
+    if (typeof v === "number" && v >= -64 && v < 64 && (v | 0) === v) return this.pair(Op.i64_const, v & 0x7f);
     this.byte(Op.i64_const);
     if (typeof v === "bigint") return this.s64(v);
     if ((v | 0) === v) return this.s32(v);
@@ -140,11 +164,11 @@ export class FuncBody extends Bytes {
     new DataView(bytes.buffer).setFloat64(0, v, true);
     return this.byte(Op.f64_const).bytes(bytes);
   }
-  get(local: number): this { return this.byte(Op.local_get).u32(local); }
-  set(local: number): this { return this.byte(Op.local_set).u32(local); }
-  tee(local: number): this { return this.byte(Op.local_tee).u32(local); }
-  gget(global: number): this { return this.byte(Op.global_get).u32(global); }
-  gset(global: number): this { return this.byte(Op.global_set).u32(global); }
+  get(local: number): this { return local < 0x80 ? this.pair(Op.local_get, local) : this.byte(Op.local_get).u32(local); }
+  set(local: number): this { return local < 0x80 ? this.pair(Op.local_set, local) : this.byte(Op.local_set).u32(local); }
+  tee(local: number): this { return local < 0x80 ? this.pair(Op.local_tee, local) : this.byte(Op.local_tee).u32(local); }
+  gget(global: number): this { return global < 0x80 ? this.pair(Op.global_get, global) : this.byte(Op.global_get).u32(global); }
+  gset(global: number): this { return global < 0x80 ? this.pair(Op.global_set, global) : this.byte(Op.global_set).u32(global); }
   call(func: number): this { this.calls = true; return this.byte(Op.call).u32(func); }
   /** A load or store with its memarg (alignment log2, constant offset). */
   mem(code: number, alignLog2: number, offset: number): this { return this.byte(code).u32(alignLog2).u32(offset); }
