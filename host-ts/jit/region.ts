@@ -3,7 +3,7 @@
 // and plain jumps without leaving the entry's page; a block is straight-line code up to a
 // jump, an instruction the translator refuses, the page end or maxInsns instructions.
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
-import { BRANCHES, ENDS_BLOCK, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, STORES, LOADS, ALU_RI, runsInHelper, translatable } from "./rules.js";
+import { ENDS_BLOCK, HELPER_READS_X, HELPER_WRITES_X, Rule, ruleOf, runsInHelper, translatable } from "./rules.js";
 
 /** What the translator needs from the core (decoder exports and layout). */
 export interface TranslatorCore {
@@ -88,7 +88,8 @@ export function decodeRegion(core: TranslatorCore, entry: number, reads?: number
     total += insns.length;
     for (const i of insns) {
       // Branches and plain jumps (loops, if/else); calls (jal with a link) start regions of their own.
-      if (i.name in BRANCHES || (i.name === "jal" && i.rd === 0)) {
+      const rule = ruleOf(i.name);
+      if (rule === Rule.Branch || (rule === Rule.Jal && i.rd === 0)) {
         const target = i.off + i.imm;
         if (inPage(target)) work.push(target);
       }
@@ -134,11 +135,10 @@ export function decodeBlock(core: TranslatorCore, at0: number, start = 0, reads?
     }
     const op = core.decodeOp(word);
     if (op === 0) break;
-    const { name, format, ext } = ENCODINGS[op - 1];
-    const helper = runsInHelper(format, ext);
-    if (!helper && !translatable(name)) break;
+    const { format, name, accepted } = opInfo(op);
+    if (!accepted) break;
     out.push({
-      off: at - entry, len, name: helper && !(name in FP_MEMORY) ? "helper" : name, op, format, word, raw: len === 2 ? lo : word,
+      off: at - entry, len, name, op, format, word, raw: len === 2 ? lo : word,
       rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, rs2: (word >>> 20) & 31, imm: core.decodeImm(word),
       ...(secondHalf >= 0 ? { secondHalf } : {}),
     });
@@ -170,26 +170,56 @@ function compressedId(h: number): number {
 
 /** Registers a region reads or writes (for the prologue and the write-backs). */
 export function registerUse(insns: Insn[]): { used: number[]; written: number[] } {
-  const used = new Set<number>();
-  const written = new Set<number>();
+  let used = 0; // bit r: x[r]
+  let written = 0;
   for (const i of insns) {
-    if (i.name in FP_MEMORY) {
-      if (i.rs1 !== 0) used.add(i.rs1);
+    const rule = ruleOf(i.name);
+    if (rule === Rule.FpMemory) {
+      used |= 1 << i.rs1;
       continue;
     }
-    if (i.name === "helper") {
-      for (const field of HELPER_READS_X[i.format] ?? []) if (i[field] !== 0) used.add(i[field]);
-      if (HELPER_WRITES_X.has(i.format) && i.rd !== 0) { used.add(i.rd); written.add(i.rd); }
+    if (rule === Rule.Helper) {
+      for (const field of HELPER_READS_X[i.format] ?? []) used |= 1 << i[field];
+      if (HELPER_WRITES_X.has(i.format)) { used |= 1 << i.rd; written |= 1 << i.rd; }
       continue;
     }
-    const reads = i.name === "lui" || i.name === "auipc" || i.name === "jal" || i.name === "fence" ? [] :
-      i.name in ALU_RI || i.name in LOADS || i.name === "jalr" || i.name === "srliw" || i.name === "sraiw" ? [i.rs1] : [i.rs1, i.rs2];
-    for (const r of reads) if (r !== 0) used.add(r);
-    const writes = !(i.name in STORES || i.name in BRANCHES || i.name === "fence");
-    if (writes && i.rd !== 0) {
-      used.add(i.rd);
-      written.add(i.rd);
+    const immediate = rule === Rule.AluRI || rule === Rule.Load || rule === Rule.Jalr || i.name === "srliw" || i.name === "sraiw";
+    if (rule !== Rule.Lui && rule !== Rule.Auipc && rule !== Rule.Jal && rule !== Rule.Fence) {
+      used |= 1 << i.rs1;
+      if (!immediate) used |= 1 << i.rs2;
+    }
+    if (rule !== Rule.Store && rule !== Rule.Branch && rule !== Rule.Fence) {
+      used |= 1 << i.rd;
+      written |= 1 << i.rd;
     }
   }
-  return { used: [...used].sort((a, b) => a - b), written: [...written].sort((a, b) => a - b) };
+  return { used: registers(used), written: registers(written) };
+}
+
+/** The registers of a mask, x0 left out (it is always 0), in order. */
+function registers(mask: number): number[] {
+  const out: number[] = [];
+  for (let r = 1; r < 32; r++) if (mask & (1 << r)) out.push(r);
+  return out;
+}
+
+interface OpInfo {
+  format: string;
+  /** The name the translator knows it by: "helper" for what runs in the interpreter's semantics (FP loads and stores keep theirs). */
+  name: string;
+  /** Whether the translator takes it. */
+  accepted: boolean;
+}
+const opInfos: OpInfo[] = [];
+
+/** What decodeBlock needs of a decoder op id (ENCODINGS[op - 1]), worked out once per op. */
+function opInfo(op: number): OpInfo {
+  let info = opInfos[op];
+  if (info === undefined) {
+    const { name, format, ext } = ENCODINGS[op - 1];
+    const helper = runsInHelper(format, ext);
+    info = { format, name: helper && ruleOf(name) !== Rule.FpMemory ? "helper" : name, accepted: helper || translatable(name) };
+    opInfos[op] = info;
+  }
+  return info;
 }

@@ -61,9 +61,52 @@ export const runsInHelper = (format: string, ext: string) =>
   ((ext === "F" || ext === "D") && (format in HELPER_READS_X || HELPER_WRITES_X.has(format) || FP_ONLY.has(format))) ||
   ext === "A" || ext === "Zicsr";
 
+/**
+ * The rule an instruction name falls under, once looked up: the translator asks for every
+ * instruction it decodes and emits, and a chain of membership tests cost it tens of
+ * nanoseconds each (more before V8 optimises the translator, which is most of a boot).
+ */
+export const Rule = {
+  None: 0, AluRR: 1, AluRI: 2, ShiftW: 3, MHelper: 4, Lui: 5, Auipc: 6, Jal: 7, Jalr: 8, Fence: 9,
+  Load: 10, Store: 11, Branch: 12, Helper: 13, FpMemory: 14,
+} as const;
+export type RuleId = (typeof Rule)[keyof typeof Rule];
+
+const ruleCache = new Map<string, RuleId>();
+
+/** The rule for an instruction name ("helper": one that runs in the interpreter's semantics). */
+export function ruleOf(name: string): RuleId {
+  let r = ruleCache.get(name);
+  if (r === undefined) {
+    r = classify(name);
+    ruleCache.set(name, r);
+  }
+  return r;
+}
+
+function classify(name: string): RuleId {
+  const own = (table: object) => Object.prototype.hasOwnProperty.call(table, name);
+  if (own(ALU_RR)) return Rule.AluRR;
+  if (own(ALU_RI)) return Rule.AluRI;
+  if (own(SHIFT_W)) return Rule.ShiftW;
+  if ((M_HELPERS as readonly string[]).includes(name)) return Rule.MHelper;
+  if (own(LOADS)) return Rule.Load;
+  if (own(STORES)) return Rule.Store;
+  if (own(BRANCHES)) return Rule.Branch;
+  if (own(FP_MEMORY)) return Rule.FpMemory;
+  switch (name) {
+    case "lui": return Rule.Lui;
+    case "auipc": return Rule.Auipc;
+    case "jal": return Rule.Jal;
+    case "jalr": return Rule.Jalr;
+    case "fence": return Rule.Fence;
+    case "helper": return Rule.Helper;
+    default: return Rule.None;
+  }
+}
+
 /** Integer instructions the translator emits code for. */
 export function translatable(name: string): boolean {
-  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI ||
-    name in SHIFT_W || (M_HELPERS as readonly string[]).includes(name) ||
-    name === "lui" || name === "auipc" || name === "jal" || name === "jalr" || name === "fence";
+  const r = ruleOf(name);
+  return r !== Rule.None && r !== Rule.Helper && r !== Rule.FpMemory;
 }

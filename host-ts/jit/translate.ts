@@ -10,7 +10,7 @@ import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from 
 import { inlineFp, needsFpLocals, emitInlineFp, fsOff, markFsDirty, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
   ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, SHIFT_W,
-  STORES,
+  STORES, Rule, ruleOf,
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
@@ -298,79 +298,99 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
       // A memory access counts once it hits the TLB (translateAccess): a miss leaves it to the interpreter.
       if (counts !== undefined && !isAccess(i)) count(kindOf(i));
-      if (name in ALU_RR) {
-        if (i.rd === 0) return;
-        rs(i.rs1); rs(i.rs2);
-        for (const op of ALU_RR[name]) f.op(op);
-        f.set(i.rd);
-      } else if (name in ALU_RI) {
-        if (i.rd === 0) return;
-        rs(i.rs1); f.i64(i.imm);
-        for (const op of ALU_RI[name]) f.op(op);
-        f.set(i.rd);
-      } else if (name in SHIFT_W) {
-        if (i.rd === 0) return;
-        rs(i.rs1); f.op(Op.i32_wrap_i64);
-        if (name === "srliw" || name === "sraiw") f.i32(i.imm & 31);
-        else { rs(i.rs2); f.op(Op.i32_wrap_i64); }
-        f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
-      } else if ((M_HELPERS as readonly string[]).includes(name)) {
-        if (i.rd === 0) return;
-        rs(i.rs1); rs(i.rs2); f.i64(0);
-        f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
-      } else if (name === "lui") {
-        if (i.rd !== 0) f.i64(i.imm).set(i.rd);
-      } else if (name === "auipc") {
-        if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
-      } else if (name === "helper") {
-        const fp = inlineFp(i);
-        if (fp !== undefined) emitInlineFp(fpContext, i, fp, () => interpret(i, index));
-        else interpret(i, index);
-      } else if (name in FP_MEMORY) {
-        const [size, box] = FP_MEMORY[name];
-        fsOff(f, core.mstatus);
-        open(Op.if);
-        interpret(i, index); // FS is off: the interpreter raises illegal instruction
-        f.op(Op.else);
-        if (name === "flw" || name === "fld") {
-          const writeF = (value: () => void) => {
-            f.i32(0);
-            value();
-            if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
-            f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
-            markFsDirty(f, core.mstatus);
-          };
-          writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u));
-        } else {
-          storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
+      switch (ruleOf(name)) {
+        case Rule.AluRR:
+          if (i.rd === 0) return;
+          rs(i.rs1); rs(i.rs2);
+          for (const op of ALU_RR[name]) f.op(op);
+          f.set(i.rd);
+          break;
+        case Rule.AluRI:
+          if (i.rd === 0) return;
+          rs(i.rs1); f.i64(i.imm);
+          for (const op of ALU_RI[name]) f.op(op);
+          f.set(i.rd);
+          break;
+        case Rule.ShiftW:
+          if (i.rd === 0) return;
+          rs(i.rs1); f.op(Op.i32_wrap_i64);
+          if (name === "srliw" || name === "sraiw") f.i32(i.imm & 31);
+          else { rs(i.rs2); f.op(Op.i32_wrap_i64); }
+          f.op(SHIFT_W[name]).op(Op.i64_extend_i32_s).set(i.rd);
+          break;
+        case Rule.MHelper:
+          if (i.rd === 0) return;
+          rs(i.rs1); rs(i.rs2); f.i64(0);
+          f.call(F_M0 + (M_HELPERS as readonly string[]).indexOf(name)).set(i.rd);
+          break;
+        case Rule.Lui:
+          if (i.rd !== 0) f.i64(i.imm).set(i.rd);
+          break;
+        case Rule.Auipc:
+          if (i.rd !== 0) { pcAt(i.off + i.imm); f.set(i.rd); }
+          break;
+        case Rule.Helper: {
+          const fp = inlineFp(i);
+          if (fp !== undefined) emitInlineFp(fpContext, i, fp, () => interpret(i, index));
+          else interpret(i, index);
+          break;
         }
-        close();
-      } else if (name === "fence") {
-        // Harts interleave only between run() slices, so ordering is already total.
-      } else if (name in LOADS) {
-        const [size, load] = LOADS[name];
-        loadValue(i, index, size, load);
-        setRd(i.rd);
-      } else if (name in STORES) {
-        const [size, store] = STORES[name];
-        storeValue(i, index, size, store, () => rs(i.rs2));
-      } else if (name in BRANCHES) {
-        rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
-        open(Op.if);
-        jump(i.off + i.imm, index + 1);
-        close();
-      } else if (name === "jal") {
-        if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
-        const target = i.off + i.imm;
-        jump(target, index + 1);
-        ended = true;
-      } else if (name === "jalr") {
-        rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
-        if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
-        exit(() => f.get(L_VA), index + 1);
-        ended = true;
-      } else {
-        throw new Error(`translator: no rule for ${name}`);
+        case Rule.FpMemory: {
+          const [size, box] = FP_MEMORY[name];
+          fsOff(f, core.mstatus);
+          open(Op.if);
+          interpret(i, index); // FS is off: the interpreter raises illegal instruction
+          f.op(Op.else);
+          if (name === "flw" || name === "fld") {
+            const writeF = (value: () => void) => {
+              f.i32(0);
+              value();
+              if (box) f.i64(-(2 ** 32)).op(Op.i64_or);
+              f.mem(Op.i64_store, 3, core.freg + 8 * i.rd);
+              markFsDirty(f, core.mstatus);
+            };
+            writeF(() => loadValue(i, index, size, size === 8 ? Op.i64_load : Op.i64_load32_u));
+          } else {
+            storeValue(i, index, size, size === 8 ? Op.i64_store : Op.i64_store32, () => f.i32(0).mem(Op.i64_load, 3, core.freg + 8 * i.rs2));
+          }
+          close();
+          break;
+        }
+        case Rule.Fence:
+          // Harts interleave only between run() slices, so ordering is already total.
+          break;
+        case Rule.Load: {
+          const [size, load] = LOADS[name];
+          loadValue(i, index, size, load);
+          setRd(i.rd);
+          break;
+        }
+        case Rule.Store: {
+          const [size, store] = STORES[name];
+          storeValue(i, index, size, store, () => rs(i.rs2));
+          break;
+        }
+        case Rule.Branch:
+          rs(i.rs1); rs(i.rs2); f.op(BRANCHES[name]);
+          open(Op.if);
+          jump(i.off + i.imm, index + 1);
+          close();
+          break;
+        case Rule.Jal: {
+          if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+          const target = i.off + i.imm;
+          jump(target, index + 1);
+          ended = true;
+          break;
+        }
+        case Rule.Jalr:
+          rs(i.rs1); f.i64(i.imm).op(Op.i64_add).i64(-2).op(Op.i64_and).set(L_VA);
+          if (i.rd !== 0) { pcAt(i.off + i.len); f.set(i.rd); }
+          exit(() => f.get(L_VA), index + 1);
+          ended = true;
+          break;
+        default:
+          throw new Error(`translator: no rule for ${name}`);
       }
     });
     if (!ended) jump(end, before + n, true);
@@ -388,13 +408,20 @@ function computesFpInline(i: Insn): boolean {
  * and one of the first (emitRegion unrolls such loops).
  */
 function loneBackEdge(block: Block): number {
-  const backs = block.insns.flatMap((i, k) => ((i.name in BRANCHES || i.name === "jal") && i.off + i.imm === block.start ? [k] : []));
+  const backs = block.insns.flatMap((i, k) => (isJumpOrBranch(i) && i.off + i.imm === block.start ? [k] : []));
   return backs.length === 1 ? backs[0] : -1;
 }
 
 /** Loads and stores through the data TLB (translateAccess). */
 function isAccess(i: Insn): boolean {
-  return i.name in LOADS || i.name in STORES || i.name in FP_MEMORY;
+  const r = ruleOf(i.name);
+  return r === Rule.Load || r === Rule.Store || r === Rule.FpMemory;
+}
+
+/** A branch or a jal: a jump to a fixed offset. */
+function isJumpOrBranch(i: Insn): boolean {
+  const r = ruleOf(i.name);
+  return r === Rule.Branch || r === Rule.Jal;
 }
 
 /**
@@ -403,7 +430,7 @@ function isAccess(i: Insn): boolean {
  */
 function jumpTargets(insns: Insn[]): number[] {
   const targets: number[] = [];
-  for (const i of insns) if (i.name in BRANCHES || i.name === "jal") targets.push(i.off + i.imm);
+  for (const i of insns) if (isJumpOrBranch(i)) targets.push(i.off + i.imm);
   const last = insns[insns.length - 1];
   if (last.name !== "jal" && last.name !== "jalr") targets.push(last.off + last.len);
   return targets;

@@ -40,8 +40,12 @@ const UTF8 = new TextEncoder();
  * every call costs, and a region's code is mostly opcodes with small operands.
  */
 export class Bytes {
-  protected buf = new Uint8Array(256);
+  protected buf: Uint8Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   byte(b: number): this {
     if (this.length === this.buf.length) this.grow();
@@ -140,6 +144,11 @@ export class Bytes {
 export class FuncBody extends Bytes {
   /** Whether the body calls a function (translated code only calls the core's helpers, which its module must import). */
   calls = false;
+
+  /** A region's body is 1-8 KiB: starting at 4 KiB spares most of them four doublings. */
+  constructor(capacity = 4096) {
+    super(capacity);
+  }
   op(code: number): this {
     if (this.length === this.buf.length) this.grow();
     this.buf[this.length++] = code;
@@ -218,7 +227,7 @@ export class ModuleWriter {
   get funcCount(): number { return this.funcs.length; }
 
   bytes(): Uint8Array {
-    const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const out = new Bytes(1024 + this.funcs.reduce((n, f) => n + f.body.length + 32, 0)).bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const section = (id: number, content: Bytes) => out.byte(id).sized(content);
 
     const types = new Bytes().u32(this.types.length);
@@ -244,9 +253,11 @@ export class ModuleWriter {
     this.funcs.forEach((_, i) => exports.name(`f${i}`).byte(0x00).u32(this.importedFuncs + i));
     section(7, exports);
 
-    const code = new Bytes().u32(this.funcs.length);
+    // Sized up front: the bodies are most of a module, and copying them as buffers double costs.
+    const bodies = this.funcs.reduce((n, f) => n + f.body.length + 16 + 2 * f.locals.length, 0);
+    const code = new Bytes(bodies + 8).u32(this.funcs.length);
     for (const f of this.funcs) {
-      const body = new Bytes().u32(f.locals.length);
+      const body = new Bytes(f.body.length + 16 + 2 * f.locals.length).u32(f.locals.length);
       for (const [count, type] of f.locals) body.u32(count).byte(type);
       body.bytes(f.body.view()).byte(Op.end);
       code.sized(body);
