@@ -5,7 +5,7 @@ import { resolveConfig, type MachineConfig, type Input } from "./config.js";
 import { coreWasmModule, coreBuildId } from "./assets.js";
 import { assembleMachine } from "./assemble.js";
 import { readInput } from "./platform/files.js";
-import { machineFromState, parsedSnapshot, type RestoreOptions } from "./snapshot/restore.js";
+import type { RestoreOptions } from "./snapshot/restore.js";
 
 export { Machine } from "./machine.js";
 export type { MachineStatus, ExitEvent, ExitReason, MachineEvents, MachineStats } from "./machine.js";
@@ -41,7 +41,7 @@ export async function createMachine(config: MachineConfig = {}): Promise<Machine
  * each machine touches it.
  */
 export async function restoreMachine(snapshot: Uint8Array | Input, options: RestoreOptions = {}): Promise<Machine> {
-  const wasm = await coreWasmModule(options.core);
+  const [wasm, { machineFromState, parsedSnapshot }] = await Promise.all([coreWasmModule(options.core), import("./snapshot/restore.js")]);
   const bytes = snapshot instanceof Uint8Array ? snapshot : await readInput(snapshot, "snapshot", 2 ** 32);
   return machineFromState(await parsedSnapshot(bytes, coreBuildId(wasm)), options, wasm);
 }

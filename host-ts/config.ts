@@ -12,7 +12,6 @@ import { parseElf, isElf, ImageError } from "../images/elf.js";
 import { parseKernel } from "../images/linux.js";
 import { MemoryBlockBackend, type BlockBackend } from "../devices/virtio/block-backend.js";
 import type { FsBackend } from "../devices/fs/backend.js";
-import { MemoryFs } from "../devices/fs/memory-backend.js";
 import { CpuScheduler } from "./cpu-scheduler.js";
 
 export type { Input };
@@ -249,6 +248,8 @@ export async function openShares(configs: ShareConfig[]): Promise<OpenShare[]> {
       tags.add(tag);
       const readonly = c.readonly === true;
       if (c.backend) {
+        // Loaded here, not with the module: a plain boot has no share. A MemoryFs the caller made is already loaded.
+        const { MemoryFs } = await import("../devices/fs/memory-backend.js");
         opened.push({ tag, readonly, backend: c.backend, origin: c.backend instanceof MemoryFs ? { kind: "memory" } : { kind: "custom" } });
       } else if (c.path !== undefined) {
         if (!hasFileSystem) throw new HartvmError("invalid-config", `share '${tag}': this runtime has no file system; pass a backend (e.g. new MemoryFs())`);

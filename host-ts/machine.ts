@@ -8,8 +8,8 @@ import { MachineConsole } from "./console.js";
 import { Emitter } from "./events.js";
 import { HartvmError } from "./errors.js";
 import { execOnConsole, type ExecOptions, type ExecResult } from "./exec.js";
-import { writeSnapshot, freezeState, stateHash, type SnapshotSubject } from "./snapshot/snapshot.js";
-import { machineFromState, type RestoreOptions } from "./snapshot/restore.js";
+import type { SnapshotSubject } from "./snapshot/snapshot.js";
+import type { RestoreOptions } from "./snapshot/restore.js";
 
 export type MachineStatus = "created" | "running" | "paused" | "stopped";
 
@@ -146,6 +146,7 @@ export class Machine {
    * is read, then runs on.
    */
   async snapshot(): Promise<Uint8Array> {
+    const { writeSnapshot } = await snapshots();
     const resume = await this.holdStill("snapshot()");
     return writeSnapshot(this.subject(), resume);
   }
@@ -160,6 +161,7 @@ export class Machine {
   async fork(count?: number, options: RestoreOptions = {}): Promise<Machine | Machine[]> {
     const n = count ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new HartvmError("invalid-config", `fork() takes a positive whole number of machines, got ${count}`);
+    const [{ freezeState }, { machineFromState }] = await Promise.all([snapshots(), restores()]);
     const resume = await this.holdStill("fork()");
     let state;
     try {
@@ -177,6 +179,7 @@ export class Machine {
    * deterministic runs given the same inputs end with the same hash.
    */
   async stateHash(): Promise<string> {
+    const { stateHash } = await snapshots();
     const resume = await this.holdStill("stateHash()");
     try {
       return await stateHash(this.subject());
@@ -288,3 +291,8 @@ export class Machine {
     this.events.emit("exit", exit);
   }
 }
+
+// Snapshot code is loaded on first use: a machine that never snapshots, forks or restores
+// (most CLI boots) does not parse it, nor the zstd glue and the in-memory file system it brings.
+const snapshots = () => import("./snapshot/snapshot.js");
+const restores = () => import("./snapshot/restore.js");

@@ -17,7 +17,6 @@ import type { DeviceState, GuestRam } from "../devices/device.js";
 import type { VirtioDeviceModel, VirtioMmio } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
-import { VirtioP9 } from "../devices/virtio/9p/device.js";
 import { VirtioConsole } from "../devices/virtio/console.js";
 import type { FsBackend } from "../devices/fs/backend.js";
 import { RAM_BASE } from "./core.js";
@@ -169,10 +168,12 @@ export class Vm {
     const ram: GuestRam = { base: RAM_BASE, size: opts.ramBytes, view: (pa, len) => core.ramView(pa, len) };
     const log = opts.log ?? (() => {});
     const hvc = opts.virtioConsole ? new VirtioConsole({ onOutput: opts.virtioConsole.output }) : null;
+    // The 9P server is loaded only for a machine with shares (most boots have none).
+    const VirtioP9 = shares.length > 0 ? (await import("../devices/virtio/9p/device.js")).VirtioP9 : null;
     // Slots in the order QEMU's command line would give them: disks, shares, console, then entropy.
     const virtio: VirtioDeviceModel[] = [
       ...disks.map((d) => new VirtioBlk({ backend: d.backend, readonly: d.readonly, log })),
-      ...shares.map((s) => new VirtioP9({ backend: s.backend, tag: s.tag, readonly: s.readonly, log })),
+      ...shares.map((s) => new VirtioP9!({ backend: s.backend, tag: s.tag, readonly: s.readonly, log })),
       ...(hvc ? [hvc] : []),
       new VirtioRng({ fill: (b) => entropy.fill(b) }),
     ];
