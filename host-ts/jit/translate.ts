@@ -298,19 +298,18 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       if (i.secondHalf !== undefined) checkSecondHalf(i, i.secondHalf, index);
       // A memory access counts once it hits the TLB (translateAccess): a miss leaves it to the interpreter.
       if (counts !== undefined && !isAccess(i)) count(kindOf(i));
-      switch (ruleOf(name)) {
+      const rule = ruleOf(name);
+      switch (rule) {
         case Rule.AluRR:
+        case Rule.AluRI: {
           if (i.rd === 0) return;
-          rs(i.rs1); rs(i.rs2);
-          for (const op of ALU_RR[name]) f.op(op);
+          rs(i.rs1);
+          if (rule === Rule.AluRR) rs(i.rs2);
+          else f.i64(i.imm);
+          for (const op of (rule === Rule.AluRR ? ALU_RR : ALU_RI)[name]) f.op(op);
           f.set(i.rd);
           break;
-        case Rule.AluRI:
-          if (i.rd === 0) return;
-          rs(i.rs1); f.i64(i.imm);
-          for (const op of ALU_RI[name]) f.op(op);
-          f.set(i.rd);
-          break;
+        }
         case Rule.ShiftW:
           if (i.rd === 0) return;
           rs(i.rs1); f.op(Op.i32_wrap_i64);

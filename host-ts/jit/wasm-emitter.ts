@@ -149,6 +149,7 @@ export class FuncBody extends Bytes {
   constructor(capacity = 4096) {
     super(capacity);
   }
+  /** byte() written out: the translator's most frequent call, mostly run unoptimised. */
   op(code: number): this {
     if (this.length === this.buf.length) this.grow();
     this.buf[this.length++] = code;
