@@ -21,7 +21,7 @@ import { expandCompressed } from "./rvc";
 import { instructionKey, entryAt, entryOfKey, otherWay } from "./dcache";
 import { entryCounts, countInEntry, countInMap, landingsOnFill, jitChain, jitEntered, noteTranslated, jitThreshold, noteStraddle } from "./jit";
 import { debugBreakAt, debugControlled, debugHolds, debugStepFirst } from "./debug"; // DEBUG hooks
-import { countEvent, EV_INTERPRETED, EV_DECODE, EV_SECOND_WAY, EV_REGION_ENTRY, EV_REGION_LEFT } from "./events";
+import { countEvent, EV_INTERPRETED, EV_DECODE, EV_SECOND_WAY, EV_REGION_ENTRY, EV_REGION_LEFT, EV_REGION_CHAINED } from "./events";
 
 /**
  * Makes the first way's `entry` hold the instruction fetched as `tag` (dcache.ts: the 4 bytes
@@ -221,6 +221,7 @@ function runHart(budget: i32): void {
               store<u32>(JIT_STRAIGHT_EXIT, 0);
               setPc(call_indirect<u64>(next, pc));
               next = jitChain();
+              if (next != 0) countEvent(EV_REGION_CHAINED);
             } while (next != 0);
             takeBudgetBack();
             noteTranslated(sliceRetired() - retiredBefore);

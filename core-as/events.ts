@@ -28,7 +28,8 @@ export const EV_REGION_LEFT: u32 = 16; // compiled code left an instruction to t
 export const EV_MAP_PROBE: u32 = 17; // landings counted in the block map
 export const EV_MMIO: u32 = 18; // device accesses (loads and stores off RAM)
 export const EV_MISALIGNED: u32 = 19; // misaligned loads and stores, done a byte at a time
-export const EV_KINDS: u32 = 20;
+export const EV_REGION_CHAINED: u32 = 20; // compiled code went on into another region without the interpreter (jitChain)
+export const EV_KINDS: u32 = 21;
 
 const COUNTS: usize = memory.data(<i32>EV_KINDS * 8);
 

@@ -5,6 +5,7 @@ export const CORE_EVENT_NAMES = [
   "interpreted", "walks", "walks4k", "walksSuperpage", "walksFetch", "walksLoad", "walksStore",
   "tlbFlushes", "tlbClears", "tlbPageFlushes", "writeTlbDrops", "decodes", "secondWayHits",
   "exceptions", "interrupts", "regionEntries", "regionLeft", "mapProbes", "mmio", "misaligned",
+  "regionChained",
 ] as const;
 
 export type CoreEventName = (typeof CORE_EVENT_NAMES)[number];
