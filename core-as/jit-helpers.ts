@@ -3,10 +3,11 @@
 // epc, and reads `trapped` after) and the M-extension's multiply-high and divide helpers.
 // Loads and stores that miss the TLB are no call: the block leaves them to the run loop.
 //
-// Every one has the same signature, (i64, i64, i64) -> i64, whatever it needs: engines
-// compile a call wrapper for each imported function signature of every module they compile
-// (V8 11: about 120 us each, most of a small module's compile), and the tier compiles its
-// modules one or two regions at a time.
+// Every one has the same signature, (i64, i64, i64) -> i64, whatever it needs, so a module
+// declares one type for them. Modules call them through the core's table (host-ts/jit/tier.ts
+// puts them there), not as imports: V8 11 compiles a call wrapper for each imported
+// function of every module it compiles (120-450 us, most of a small module's compile; the
+// tier compiles its modules one or two regions at a time), and none for a table.
 import { XREG } from "./layout";
 import { execute } from "./gen/dispatch";
 import { mulh, mulhsu, mulhu, div, divu, rem, remu, divw, divuw, remw, remuw } from "./rv64m";

@@ -4,7 +4,7 @@
 // for everything it accepts.
 import { Op } from "./wasm-emitter.js";
 
-/** M-extension helpers, imported in this order after F_EXECUTE (translate.ts). */
+/** M-extension helpers, in this order after the interpreter's in the core's table (translate.ts H_*). */
 export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
 
 /**

@@ -161,6 +161,14 @@ export class JitTier {
       get instructions() { return x.jitRetired(); }, // the core counts them (core-as/jit.ts)
     };
     this.queue = new DataView(x.memory.buffer);
+    // The core's helpers first, in the order translate.ts calls them by (HELPER_SLOTS): a
+    // module calls them through the table, so it imports no function and V8 compiles no
+    // call wrapper for it. Every instance of a core build starts with the same table, so
+    // the slots are the same in every machine that shares a cached module.
+    const helperBase = x.table.length;
+    const helpers = [x.jitExecute, ...M_HELPERS.map((m) => x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function)];
+    x.table.grow(helpers.length);
+    helpers.forEach((fn, i) => x.table.set(helperBase + i, fn));
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
@@ -169,10 +177,8 @@ export class JitTier {
     this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb,
-      execute: x.jitExecute,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, table: x.table,
     };
-    for (const m of M_HELPERS) env[m] = x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function;
     this.imports = { env };
     const tagsW = layout.TLB_TAGS_W;
     this.translator = {
@@ -194,6 +200,7 @@ export class JitTier {
       jitRemaining: layout.JIT_REMAINING,
       jitDataTlb: layout.JIT_DATA_TLB,
       jitStraightExit: layout.JIT_STRAIGHT_EXIT,
+      helperBase,
     };
     x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }
@@ -441,9 +448,9 @@ export class JitTier {
 }
 
 /**
- * A module with the imports translate.ts numbers (G_*, F_*, M_HELPERS) and the block type
- * first. The core's helpers share one signature (core-as/jit-helpers.ts says why); a module
- * whose functions call none (FuncBody.calls) imports none, so V8 compiles no call wrapper for it.
+ * A module with the imports translate.ts numbers (G_*) and the block type first. The core's
+ * helpers share one signature (core-as/jit-helpers.ts), HELPER_TYPE; a module whose
+ * functions call them (FuncBody.calls) imports the core's table, which holds them.
  */
 export function newModule(helpers = true): ModuleWriter {
   const w = new ModuleWriter();
@@ -455,7 +462,7 @@ export function newModule(helpers = true): ModuleWriter {
   w.import({ module: "env", name: "remaining", kind: "global", valType: I32, mutable: true });
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
   if (!helpers) return w;
-  const helper = w.type({ params: [I64, I64, I64], results: [I64] });
-  for (const name of ["execute", ...M_HELPERS]) w.import({ module: "env", name, kind: "func", type: helper });
+  w.type({ params: [I64, I64, I64], results: [I64] }); // HELPER_TYPE
+  w.import({ module: "env", name: "table", kind: "table" });
   return w;
 }

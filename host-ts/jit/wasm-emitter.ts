@@ -13,7 +13,7 @@ export interface FuncType { params: ValType[]; results: ValType[] }
 /** Opcodes, by their names in the text format. */
 export const Op = {
   unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d, br_table: 0x0e,
-  return: 0x0f, call: 0x10, drop: 0x1a, select: 0x1b,
+  return: 0x0f, call: 0x10, call_indirect: 0x11, drop: 0x1a, select: 0x1b,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22, global_get: 0x23, global_set: 0x24,
   i32_load: 0x28, i64_load: 0x29, i32_load16_u: 0x2f, i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32,
   i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35, i32_store: 0x36, i64_store: 0x37, i64_store8: 0x3c,
@@ -142,7 +142,7 @@ export class Bytes {
 
 /** A function body: locals and instructions. */
 export class FuncBody extends Bytes {
-  /** Whether the body calls a function (translated code only calls the core's helpers, which its module must import). */
+  /** Whether the body calls a function (translated code only calls the core's helpers, through the table its module must import). */
   calls = false;
 
   /** A region's body is 1-8 KiB: starting at 4 KiB spares most of them four doublings. */
@@ -180,6 +180,8 @@ export class FuncBody extends Bytes {
   gget(global: number): this { return global < 0x80 ? this.pair(Op.global_get, global) : this.byte(Op.global_get).u32(global); }
   gset(global: number): this { return global < 0x80 ? this.pair(Op.global_set, global) : this.byte(Op.global_set).u32(global); }
   call(func: number): this { this.calls = true; return this.byte(Op.call).u32(func); }
+  /** Calls the function of type `type` whose slot in table 0 the stack's top holds. */
+  callIndirect(type: number): this { this.calls = true; return this.byte(Op.call_indirect).u32(type).byte(0x00); }
   /** A load or store with its memarg (alignment log2, constant offset). */
   mem(code: number, alignLog2: number, offset: number): this { return this.byte(code).u32(alignLog2).u32(offset); }
   /** `if`/`block`/`loop` with no result, or with one. */
@@ -192,7 +194,7 @@ export class FuncBody extends Bytes {
 export interface Import {
   module: string;
   name: string;
-  kind: "func" | "memory" | "global";
+  kind: "func" | "memory" | "global" | "table";
   type?: number; // func: type index
   valType?: ValType; // global
   mutable?: boolean;
@@ -242,6 +244,7 @@ export class ModuleWriter {
       imports.name(imp.module).name(imp.name);
       if (imp.kind === "func") imports.byte(0x00).u32(imp.type!);
       else if (imp.kind === "memory") imports.byte(0x02).byte(0x00).u32(0);
+      else if (imp.kind === "table") imports.byte(0x01).byte(0x70).byte(0x00).u32(0); // funcref, no maximum
       else imports.byte(0x03).byte(imp.valType!).byte(imp.mutable ? 1 : 0);
     }
     section(2, imports);

@@ -1,7 +1,7 @@
 // Every instruction the region decoder accepts has an emission rule, and the code emitted
-// for it is valid WebAssembly against the imports its module declares: the helpers only
-// where the body says it calls one (FuncBody.calls; a call to an undeclared function does
-// not validate).
+// for it is valid WebAssembly against the imports its module declares: the core's table
+// (which holds the helpers) only where the body says it calls one (FuncBody.calls; a
+// call_indirect without a table does not validate).
 import { describe, it, expect } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { translatable, runsInHelper, FP_MEMORY } from "../../host-ts/jit/rules.js";
@@ -13,6 +13,7 @@ const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
   xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, fcsr: 0x10208, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
   tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1, jitRemaining: 0x10300, jitDataTlb: 0x10304, jitStraightExit: 0x10308,
+  helperBase: 3,
 };
 
 const accepted = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || runsInHelper(e.format, e.ext)));
@@ -40,18 +41,22 @@ describe("translation rules", () => {
     expect(WebAssembly.validate(w.bytes() as BufferSource)).toBe(true);
   });
 
-  it("leave helpers out of modules whose code calls none, so V8 compiles no import wrapper", () => {
+  it("import no function, so V8 compiles no call wrapper for any module, and the core's table only where code calls a helper", () => {
     const insn = (name: string): Insn => {
       const e = ENCODINGS.find((x) => x.name === name)!;
       return { off: 0, len: 4, name, op: e.id, format: e.format, word: e.match, raw: e.match, rd: 5, rs1: 6, rs2: 7, imm: 8 };
     };
-    const plain = [{ start: 0, insns: ["addi", "ld", "sd", "mul", "beq"].map(insn) }];
-    const body = emitRegion(core, plain);
-    expect(body.calls).toBe(false);
-    const w = newModule(body.calls);
-    w.func(BLOCK_TYPE, regionLocals(plain), body);
-    const module = new WebAssembly.Module(w.bytes() as BufferSource);
-    expect(WebAssembly.Module.imports(module).filter((i) => i.kind === "function")).toEqual([]);
-    expect(emitRegion(core, [{ start: 0, insns: [insn("addi"), insn("divu")] }]).calls).toBe(true);
+    const importKinds = (blocks: { start: number; insns: Insn[] }[]) => {
+      const body = emitRegion(core, blocks);
+      const w = newModule(body.calls);
+      w.func(BLOCK_TYPE, regionLocals(blocks), body);
+      return WebAssembly.Module.imports(new WebAssembly.Module(w.bytes() as BufferSource)).map((i) => i.kind);
+    };
+    const plain = importKinds([{ start: 0, insns: ["addi", "ld", "sd", "mul", "beq"].map(insn) }]);
+    expect(plain).not.toContain("function");
+    expect(plain).not.toContain("table");
+    const calling = importKinds([{ start: 0, insns: [insn("addi"), insn("divu")] }]);
+    expect(calling).not.toContain("function");
+    expect(calling.filter((k) => k === "table")).toHaveLength(1);
   });
 });

@@ -3,7 +3,6 @@
 import { describe, it, expect } from "vitest";
 import { FuncBody, ModuleWriter, I32, I64, Op } from "../../host-ts/jit/wasm-emitter.js";
 import { newModule } from "../../host-ts/jit/tier.js";
-import { M_HELPERS } from "../../host-ts/jit/rules.js";
 
 function instantiate(w: ModuleWriter): Record<string, Function> {
   return new WebAssembly.Instance(new WebAssembly.Module(w.bytes() as BufferSource)).exports as Record<string, Function>;
@@ -25,14 +24,18 @@ describe("wasm emitter", () => {
     values.forEach((v, i) => expect(x[`f${i}`](), String(v)).toBe(BigInt.asIntN(64, BigInt(v))));
   });
 
-  it("translated modules declare two function types: the blocks' and the one all helpers share", () => {
-    // V8 compiles an import wrapper per imported signature in every module (core-as/jit-helpers.ts).
+  it("translated modules declare two function types, the blocks' and the helpers', and import no function", () => {
+    // V8 compiles a call wrapper for every imported function of every module it compiles;
+    // the helpers are called through the core's table instead (core-as/jit-helpers.ts).
     const bytes = newModule().bytes();
     expect(bytes[8]).toBe(1); // the type section comes first
     expect(bytes[10]).toBe(2); // its count (the section is short: one-byte size)
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource));
-    // No load or store helper: an access that misses the TLB leaves the block (translate.ts).
-    expect(imports.filter((i) => i.kind === "function").map((i) => i.name)).toEqual(["execute", ...M_HELPERS]);
+    expect(imports.filter((i) => i.kind === "function")).toEqual([]);
+    expect(imports.filter((i) => i.kind === "table").map((i) => i.name)).toEqual(["table"]);
+    // A module whose code calls no helper needs neither.
+    const plain = WebAssembly.Module.imports(new WebAssembly.Module(newModule(false).bytes() as BufferSource));
+    expect(plain.map((i) => i.kind)).toEqual(["memory", "global", "global", "global", "global", "global"]);
   });
 
   it("translated regions take the entry pc and return the next, and read the data TLB from memory", () => {
