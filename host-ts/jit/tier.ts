@@ -175,6 +175,7 @@ export class JitTier {
     this.inPlaceMaxBytes = opts.inPlaceMaxBytes ?? SYNC_COMPILE_MAX_BYTES;
     this.counts = opts.coverage ? layout.JIT_COUNTS : undefined;
     this.cache = opts.coverage ? null : opts.cache ?? null;
+    if (this.cache && !this.cache.sharesHelpersAt(helperBase)) this.cache = null; // its modules would call the wrong slots
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
       memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, table: x.table,
