@@ -4,8 +4,15 @@
 // for everything it accepts.
 import { Op } from "./wasm-emitter.js";
 
-/** M-extension helpers, in this order after the interpreter's in the core's table (translate.ts H_*). */
+/** M-extension helpers (core-as/jit-helpers.ts jitMulh, ...). */
 export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "divw", "divuw", "remw", "remuw"] as const;
+
+/**
+ * The core's helpers (core-as/jit-helpers.ts: jitExecute, jitMulh, ...) in the order tier.ts
+ * puts them in the core's table from TranslatorCore.helperBase: translated code calls
+ * helper `name` at slot helperBase + HELPERS.indexOf(name).
+ */
+export const HELPERS: readonly string[] = ["execute", ...M_HELPERS];
 
 /**
  * F, D, A and Zicsr run through the interpreter's semantics (jitExecute): the block only

@@ -4,7 +4,7 @@
 import { ModuleWriter, I32, I64, type FuncBody, type ValType } from "./wasm-emitter.js";
 import { decodeRegion, type TranslatorCore } from "./region.js";
 import { emitRegion, regionLocals, BLOCK_TYPE } from "./translate.js";
-import { M_HELPERS } from "./rules.js";
+import { HELPERS } from "./rules.js";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
 import { regionKey, regionMatches, type CachedRegion, type CodeCache, type WarmSet } from "./code-cache.js";
 
@@ -161,14 +161,13 @@ export class JitTier {
       get instructions() { return x.jitRetired(); }, // the core counts them (core-as/jit.ts)
     };
     this.queue = new DataView(x.memory.buffer);
-    // The core's helpers first, in the order translate.ts calls them by (HELPER_SLOTS): a
-    // module calls them through the table, so it imports no function and V8 compiles no
-    // call wrapper for it. Every instance of a core build starts with the same table, so
-    // the slots are the same in every machine that shares a cached module.
+    // The core's helpers first, in HELPERS' order (translate.ts calls them by it): a module
+    // calls them through the table, so it imports no function and V8 compiles no call
+    // wrapper for it. Every instance of a core build starts with the same table, so the
+    // slots are the same in every machine that shares a cached module.
     const helperBase = x.table.length;
-    const helpers = [x.jitExecute, ...M_HELPERS.map((m) => x[`jit${m[0].toUpperCase()}${m.slice(1)}`] as Function)];
-    x.table.grow(helpers.length);
-    helpers.forEach((fn, i) => x.table.set(helperBase + i, fn));
+    x.table.grow(HELPERS.length);
+    HELPERS.forEach((name, i) => x.table.set(helperBase + i, x[`jit${name[0].toUpperCase()}${name.slice(1)}`] as Function));
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;

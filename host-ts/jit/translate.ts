@@ -9,15 +9,12 @@ import { FuncBody, I32, I64, Op, type ValType } from "./wasm-emitter.js";
 import { registerUse, kindOf, type Block, type Insn, type TranslatorCore } from "./region.js";
 import { inlineFp, needsFpLocals, emitInlineFp, fsOff, markFsDirty, FP_LOCALS, type FpContext } from "./fp-inline.js";
 import {
-  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, LOADS, M_HELPERS, SHIFT_W,
+  ALU_RI, ALU_RR, BRANCHES, FP_MEMORY, HELPER_READS_X, HELPER_WRITES_X, HELPERS, LOADS, SHIFT_W,
   STORES, Rule, ruleOf,
 } from "./rules.js";
 
 /** Indices of the imports every translated module declares (see tier.ts). */
 export const G_PC = 0, G_TRAPPED = 1, G_ATTENTION = 2, G_REMAINING = 3, G_FETCH_TLB = 4;
-/** The core's helpers by their order in its table from TranslatorCore.helperBase (tier.ts puts them there). */
-const H_EXECUTE = 0;
-const H_M0 = 1;
 /**
  * Type index of `(pc: i64) -> i64`, every region's type (tier.ts declares it first): the
  * run loop passes the entry pc and gets the pc to go on at, so neither crosses an imported
@@ -117,14 +114,17 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     else if (k === current && selfLoops[k]) f.op(Op.br).u32(depth - loopDepth);
     else f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - dispatchDepth);
   };
+  /** The core's table slot of helper `name` (tier.ts puts them there). */
+  const helperSlot = (name: string) => core.helperBase + HELPERS.indexOf(name);
   /**
-   * Calls the core's helper `fn` (H_*) for the block's instruction `index`. It sees the budget in the
-   * global as the interpreter would keep it there (counters read it) and may change it.
+   * Calls the core's helper `name` (rules.ts HELPERS) for the block's instruction `index`. It
+   * sees the budget in the global as the interpreter would keep it there (counters read it)
+   * and may change it.
    */
-  const callHelper = (fn: number, index: number) => {
+  const callHelper = (name: string, index: number) => {
     f.get(L_REMAINING);
     if (index !== 0) f.i32(index).op(Op.i32_sub);
-    f.gset(G_REMAINING).i32(core.helperBase + fn).callIndirect(HELPER_TYPE).gget(G_REMAINING);
+    f.gset(G_REMAINING).i32(helperSlot(name)).callIndirect(HELPER_TYPE).gget(G_REMAINING);
     if (index !== 0) f.i32(index).op(Op.i32_add);
     f.set(L_REMAINING);
   };
@@ -221,7 +221,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
       if (r !== 0) f.i32(0).get(r).mem(Op.i64_store, 3, core.xreg + 8 * r);
     }
     pcAt(i.off); f.gset(G_PC);
-    f.i64(i.op + 256 * i.word).i64(i.imm).i64(i.raw); callHelper(H_EXECUTE, index); f.op(Op.drop);
+    f.i64(i.op + 256 * i.word).i64(i.imm).i64(i.raw); callHelper("execute", index); f.op(Op.drop);
     f.gget(G_TRAPPED); open(Op.if); trapExit(index); close();
     // x0's slot needs no care: jitExecute clears it before each instruction.
     if (HELPER_WRITES_X.has(i.format) && i.rd !== 0) f.i32(0).mem(Op.i64_load, 3, core.xreg + 8 * i.rd).set(i.rd);
@@ -323,7 +323,7 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
         case Rule.MHelper:
           if (i.rd === 0) return;
           rs(i.rs1); rs(i.rs2); f.i64(0);
-          f.i32(core.helperBase + H_M0 + (M_HELPERS as readonly string[]).indexOf(name)).callIndirect(HELPER_TYPE).set(i.rd);
+          f.i32(helperSlot(name)).callIndirect(HELPER_TYPE).set(i.rd);
           break;
         case Rule.Lui:
           if (i.rd !== 0) f.i64(i.imm).set(i.rd);

@@ -79,7 +79,7 @@ async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
     // Compiled code calls the interpreter's semantics through the core's table (tier.ts):
     // its slot gets a wasm function that counts and calls on.
     const tier = core.jit as unknown as { x: { table: WebAssembly.Table }; translator: { helperBase: number } };
-    const slot = tier.translator.helperBase; // translate.ts H_EXECUTE
+    const slot = tier.translator.helperBase; // rules.ts HELPERS: execute first
     // (op id + 256 * word, imm, raw), as core-as/jit-helpers.ts takes them
     const execute = tier.x.table.get(slot) as (opWord: bigint, imm: bigint, raw: bigint) => bigint;
     tier.x.table.set(slot, counting((opWord, imm, raw) => {
