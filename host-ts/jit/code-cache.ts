@@ -118,19 +118,7 @@ export class CodeCache {
   /** Least recently used first (a Set keeps insertion order; a hit re-inserts). */
   private readonly order = new Set<CachedRegion>();
 
-  /** The table slot of the core's first helper, which every cached module's code names (set by the first tier). */
-  private helperBase = -1;
-
   constructor(public maxBytes: number) {}
-
-  /**
-   * Whether a tier whose helpers start at table slot `base` may share these modules: every
-   * instance of a core build starts with the same table, so this only fails if that changes.
-   */
-  sharesHelpersAt(base: number): boolean {
-    if (this.helperBase < 0) this.helperBase = base;
-    return this.helperBase === base;
-  }
 
   /** The compiled region made from exactly `key`'s bytes, or null. */
   lookup(key: CachedRegion): CachedRegion | null {

@@ -31,8 +31,6 @@ export interface TranslatorCore {
   jitDataTlb: number;
   /** Where a region that runs off its end (no jump) leaves 1 for the run loop (u32). */
   jitStraightExit: number;
-  /** The core's table slot of its first helper (rules.ts HELPERS). */
-  helperBase: number;
 }
 
 /** One decoded guest instruction of a region. */

@@ -9,8 +9,8 @@ export const M_HELPERS = ["mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu
 
 /**
  * The core's helpers (core-as/jit-helpers.ts: jitExecute, jitMulh, ...) in the order tier.ts
- * puts them in the core's table from TranslatorCore.helperBase: translated code calls
- * helper `name` at slot helperBase + HELPERS.indexOf(name).
+ * puts them in the helpers' table: translated code calls helper `name` at slot
+ * HELPERS.indexOf(name).
  */
 export const HELPERS: readonly string[] = ["execute", ...M_HELPERS];
 

@@ -154,6 +154,8 @@ export class JitTier {
   /** The lineage this machine shares its installs with (warmStart). */
   private lineage: WarmSet | null = null;
   private readonly reads: number[] = [];
+  /** The core's helpers, which translated code calls (call_indirect into this table). */
+  private readonly helpers: WebAssembly.Table;
 
   constructor(private readonly x: JitCoreExports, private readonly layout: JitLayout, opts: JitOptions) {
     this.stats = {
@@ -161,23 +163,24 @@ export class JitTier {
       get instructions() { return x.jitRetired(); }, // the core counts them (core-as/jit.ts)
     };
     this.queue = new DataView(x.memory.buffer);
-    // The core's helpers first, in HELPERS' order (translate.ts calls them by it): a module
-    // calls them through the table, so it imports no function and V8 compiles no call
-    // wrapper for it. Every instance of a core build starts with the same table, so the
-    // slots are the same in every machine that shares a cached module.
-    const helperBase = x.table.length;
-    x.table.grow(HELPERS.length);
-    HELPERS.forEach((name, i) => x.table.set(helperBase + i, x[`jit${name[0].toUpperCase()}${name.slice(1)}`] as Function));
+    // The core's helpers, in HELPERS' order (translate.ts calls them by it), in a table of
+    // their own: a module calls them through it, so it imports no function and V8 compiles
+    // no call wrapper for it. Not the core's table, where the compiled functions go: V8 11
+    // (Node 20) instantiates a module that imports a table in time proportional to the
+    // table's length (~2 ms with 16,000 functions in it, this machine), and that table
+    // grows with every compile.
+    const helpers = new WebAssembly.Table({ element: "anyfunc", initial: HELPERS.length });
+    HELPERS.forEach((name, i) => helpers.set(i, x[`jit${name[0].toUpperCase()}${name.slice(1)}`] as Function));
+    this.helpers = helpers;
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
     this.inPlaceMaxBytes = opts.inPlaceMaxBytes ?? SYNC_COMPILE_MAX_BYTES;
     this.counts = opts.coverage ? layout.JIT_COUNTS : undefined;
     this.cache = opts.coverage ? null : opts.cache ?? null;
-    if (this.cache && !this.cache.sharesHelpersAt(helperBase)) this.cache = null; // its modules would call the wrong slots
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, table: x.table,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, helpers,
     };
     this.imports = { env };
     const tagsW = layout.TLB_TAGS_W;
@@ -200,7 +203,6 @@ export class JitTier {
       jitRemaining: layout.JIT_REMAINING,
       jitDataTlb: layout.JIT_DATA_TLB,
       jitStraightExit: layout.JIT_STRAIGHT_EXIT,
-      helperBase,
     };
     x.setJitThreshold(opts.threshold, opts.batch ?? 32);
   }
@@ -450,7 +452,7 @@ export class JitTier {
 /**
  * A module with the imports translate.ts numbers (G_*) and the block type first. The core's
  * helpers share one signature (core-as/jit-helpers.ts), HELPER_TYPE; a module whose
- * functions call them (FuncBody.calls) imports the core's table, which holds them.
+ * functions call them (FuncBody.calls) imports the table that holds them (JitTier's).
  */
 export function newModule(helpers = true): ModuleWriter {
   const w = new ModuleWriter();
@@ -463,6 +465,6 @@ export function newModule(helpers = true): ModuleWriter {
   w.import({ module: "env", name: "fetchTlb", kind: "global", valType: I32, mutable: true });
   if (!helpers) return w;
   w.type({ params: [I64, I64, I64], results: [I64] }); // HELPER_TYPE
-  w.import({ module: "env", name: "table", kind: "table" });
+  w.import({ module: "env", name: "helpers", kind: "table" });
   return w;
 }

@@ -114,8 +114,8 @@ export function emitRegion(core: TranslatorCore, blocks: Block[], counts?: numbe
     else if (k === current && selfLoops[k]) f.op(Op.br).u32(depth - loopDepth);
     else f.i32(k).set(L_CURRENT).op(Op.br).u32(depth - dispatchDepth);
   };
-  /** The core's table slot of helper `name` (tier.ts puts them there). */
-  const helperSlot = (name: string) => core.helperBase + HELPERS.indexOf(name);
+  /** The slot of helper `name` in the helpers' table (tier.ts). */
+  const helperSlot = (name: string) => HELPERS.indexOf(name);
   /**
    * Calls the core's helper `name` (rules.ts HELPERS) for the block's instruction `index`. It
    * sees the budget in the global as the interpreter would keep it there (counters read it)

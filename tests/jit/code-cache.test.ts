@@ -37,13 +37,6 @@ describe("the code cache of a thread", () => {
     second.release();
   });
 
-  it("is shared only by tiers whose helpers sit at the table slots its modules call", () => {
-    const cache = new CodeCache(1 << 20);
-    expect(cache.sharesHelpersAt(7)).toBe(true);
-    expect(cache.sharesHelpersAt(7)).toBe(true);
-    expect(cache.sharesHelpersAt(8)).toBe(false);
-  });
-
   it("never installs a lineage's code where the machine's page holds other bytes at that address", async () => {
     const at = (nextOffset += 0x40);
     const parent = await loopCore(1, at);

@@ -13,6 +13,7 @@ import { Core, RAM_BASE } from "../../host-ts/core.js";
 import { coreModule } from "../support/hart.js";
 import { asm, encoding } from "../support/asm.js";
 import { FuncBody, ModuleWriter, I64 } from "../../host-ts/jit/wasm-emitter.js";
+import { HELPERS } from "../../host-ts/jit/rules.js";
 
 interface Vector { op: string; in: string[]; rm: number; res: string; fl: number }
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL("../fp/vectors.json", import.meta.url)), "utf8")) as Vector[];
@@ -76,13 +77,13 @@ async function run(op: string, cases: Case[], jit: boolean): Promise<Outcome> {
   // round counts compiled rounds, the F/D op's own calls count the cases handed on.
   const calls = new Map<number, number>();
   if (jit) {
-    // Compiled code calls the interpreter's semantics through the core's table (tier.ts):
+    // Compiled code calls the interpreter's semantics through the helpers' table (tier.ts):
     // its slot gets a wasm function that counts and calls on.
-    const tier = core.jit as unknown as { x: { table: WebAssembly.Table }; translator: { helperBase: number } };
-    const slot = tier.translator.helperBase; // rules.ts HELPERS: execute first
+    const helpers = (core.jit as unknown as { helpers: WebAssembly.Table }).helpers;
+    const slot = HELPERS.indexOf("execute");
     // (op id + 256 * word, imm, raw), as core-as/jit-helpers.ts takes them
-    const execute = tier.x.table.get(slot) as (opWord: bigint, imm: bigint, raw: bigint) => bigint;
-    tier.x.table.set(slot, counting((opWord, imm, raw) => {
+    const execute = helpers.get(slot) as (opWord: bigint, imm: bigint, raw: bigint) => bigint;
+    helpers.set(slot, counting((opWord, imm, raw) => {
       const id = Number(opWord & 0xffn);
       calls.set(id, (calls.get(id) ?? 0) + 1);
       return execute(opWord, imm, raw);

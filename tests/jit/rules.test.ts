@@ -1,6 +1,6 @@
 // Every instruction the region decoder accepts has an emission rule, and the code emitted
-// for it is valid WebAssembly against the imports its module declares: the core's table
-// (which holds the helpers) only where the body says it calls one (FuncBody.calls; a
+// for it is valid WebAssembly against the imports its module declares: the helpers' table
+// only where the body says it calls one (FuncBody.calls; a
 // call_indirect without a table does not validate).
 import { describe, it, expect } from "vitest";
 import { ENCODINGS } from "../../core-as/isa/encodings.js";
@@ -13,7 +13,6 @@ const core: TranslatorCore = {
   bytes: new Uint8Array(0), expandCompressed: () => 0, decodeOp: () => 0, decodeImm: () => 0,
   xreg: 0x10000, freg: 0x10100, mstatus: 0x10200, fcsr: 0x10208, tlbTagsR: 0, tlbTagsW: 2048, tlbTagsX: 4096,
   tlbAddend: 6144, tlbEntries: 256, maxInsns: 128, secondHalf: () => -1, jitRemaining: 0x10300, jitDataTlb: 0x10304, jitStraightExit: 0x10308,
-  helperBase: 3,
 };
 
 const accepted = ENCODINGS.filter((e) => e.width === 32 && (translatable(e.name) || runsInHelper(e.format, e.ext)));
@@ -41,7 +40,7 @@ describe("translation rules", () => {
     expect(WebAssembly.validate(w.bytes() as BufferSource)).toBe(true);
   });
 
-  it("import no function, so V8 compiles no call wrapper for any module, and the core's table only where code calls a helper", () => {
+  it("import no function, so V8 compiles no call wrapper for any module, and the helpers' table only where code calls one", () => {
     const insn = (name: string): Insn => {
       const e = ENCODINGS.find((x) => x.name === name)!;
       return { off: 0, len: 4, name, op: e.id, format: e.format, word: e.match, raw: e.match, rd: 5, rs1: 6, rs2: 7, imm: 8 };
