@@ -44,6 +44,9 @@ it("npm run bench -- --quick produces the table and the JSON", () => {
     expect(byName("compute matmul").hartvm.median).toBeGreaterThan(0);
     // 8 per round, 5 to set up (la = 2, ld, 2 li) and 4 to exit (li, la = 2, sd to tohost)
     expect(byName("bare-metal int-loop").instructions).toBe(2_000_000 * 8 + 5 + 4);
+    // 150 rounds of 32,768 generated instructions, the counted branch and the jump back (not
+    // after the last round); 5 to set up, 4 to exit
+    expect(byName("bare-metal cold-code").instructions).toBe(150 * 32_770 + 149 + 5 + 4);
     expect(json.hostCost.wasmCompile.median).toBeGreaterThan(0);
     // the default guest's boot compiles code, translated and compiled on the guest's thread
     const jit = json.hostCost.jit;
