@@ -1,11 +1,11 @@
-// What translated blocks import from the core: the instructions they hand to the
+// What translated blocks call in the core: the instructions they hand to the
 // interpreter's semantics (a block sets `pc` before calling, so a fault records the right
 // epc, and reads `trapped` after) and the M-extension's multiply-high and divide helpers.
 // Loads and stores that miss the TLB are no call: the block leaves them to the run loop.
 //
 // Every one has the same signature, (i64, i64, i64) -> i64, whatever it needs, so a module
-// declares one type for them. Modules call them through the core's table (host-ts/jit/tier.ts
-// puts them there), not as imports: V8 11 compiles a call wrapper for each imported
+// declares one type for them. Modules call them through a table of their own (host-ts/jit/tier.ts
+// makes it), not as imports: V8 11 compiles a call wrapper for each imported
 // function of every module it compiles (120-450 us, most of a small module's compile; the
 // tier compiles its modules one or two regions at a time), and none for a table.
 import { XREG } from "./layout";

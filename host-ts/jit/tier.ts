@@ -169,9 +169,8 @@ export class JitTier {
     // (Node 20) instantiates a module that imports a table in time proportional to the
     // table's length (~2 ms with 16,000 functions in it, this machine), and that table
     // grows with every compile.
-    const helpers = new WebAssembly.Table({ element: "anyfunc", initial: HELPERS.length });
-    HELPERS.forEach((name, i) => helpers.set(i, x[`jit${name[0].toUpperCase()}${name.slice(1)}`] as Function));
-    this.helpers = helpers;
+    this.helpers = new WebAssembly.Table({ element: "anyfunc", initial: HELPERS.length });
+    HELPERS.forEach((name, i) => this.helpers.set(i, x[`jit${name[0].toUpperCase()}${name.slice(1)}`] as Function));
     this.tableBase = x.table.length;
     this.next = this.tableBase;
     this.sync = opts.sync ?? false;
@@ -180,7 +179,7 @@ export class JitTier {
     this.cache = opts.coverage ? null : opts.cache ?? null;
     if (this.counts !== undefined) this.resetCoverage();
     const env: Record<string, WebAssembly.ImportValue> = {
-      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, helpers,
+      memory: x.memory, pc: x.pc, trapped: x.trapped, attention: x.attention, remaining: x.remaining, fetchTlb: x.fetchTlb, helpers: this.helpers,
     };
     this.imports = { env };
     const tagsW = layout.TLB_TAGS_W;
