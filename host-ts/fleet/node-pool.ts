@@ -7,6 +7,7 @@ import type { Worker } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { CORE_WASM_URL } from "../assets.js";
 import { HartvmError } from "../errors.js";
+import { keepFreedHeapMemory } from "../platform/node-heap.js";
 import { checkJob } from "./jobs.js";
 import { FLEET_DEFAULTS } from "./fleet.js";
 import type { JobOutcome } from "./guest-job.js";
@@ -17,6 +18,7 @@ import { STATUS, type Fleet, type FleetCounters, type FleetJob, type FleetOption
 export const FLEET_WORKER_URL = new URL("../dist/fleet-worker.js", CORE_WASM_URL);
 
 export function startNodeFleet(snapshot: Uint8Array, options: FleetOptions): Fleet {
+  keepFreedHeapMemory(); // glibc's thresholds are the process's: the workers' threads keep their memory too
   return new NodeFleet(snapshot, options);
 }
 

@@ -6,10 +6,12 @@ import { parseSubcommand, USAGE, type CliOptions } from "../cli.js";
 import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfig } from "../api.js";
 import { HartvmError, isUserError } from "../errors.js";
 import { yieldHelperThreadsToGuest } from "./node-threads.js";
+import { keepFreedHeapMemory } from "./node-heap.js";
 
 const CTRL_A = 0x01;
 
 async function main(argv: string[]): Promise<number> {
+  keepFreedHeapMemory();
   try {
     const command = parseSubcommand(argv);
     if (command.command !== "run") return await (await import("./node-fleet-cli.js")).runFleetCommand(command);
