@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import { tmpdir, cpus, loadavg } from "node:os";
+import { clearWorkloadEnvironment } from "./environment.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -210,6 +211,7 @@ function loadvmArgs(lane) {
 }
 
 async function main() {
+  const unsetEnv = clearWorkloadEnvironment();
   writeFileSync(image, gunzipSync(readFileSync(join(GUEST, "Image.gz"))));
   const setup = {};
   const methods = [];
@@ -301,7 +303,7 @@ async function main() {
   }));
   const report = {
     date: new Date().toISOString(), job: JOB, quick,
-    host: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, qemu: qemuBin ? spawnSync(qemuBin, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] : null },
+    host: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, qemu: qemuBin ? spawnSync(qemuBin, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] : null, unsetEnv },
     settings: { jobsPerRep: JOBS, reps: REPS, workers: WORKERS, guestsPerWorker: GUESTS, lanes: LANES },
     setup, methods: summary,
   };

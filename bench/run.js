@@ -17,6 +17,7 @@ import { bootToUserspace, defaultGuestPrompt, computeSuite } from "./linux.js";
 import { BARE, bareMetal } from "./baremetal.js";
 import { wasmCompile, jitToPrompt, memory, memoryAtPrompt } from "./hostcost.js";
 import { printTable } from "./table.js";
+import { clearWorkloadEnvironment } from "./environment.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEFAULT_GUEST = join(ROOT, "images", "default");
@@ -75,6 +76,7 @@ const FIRMWARE = [
 ];
 
 async function main() {
+  const unsetEnv = clearWorkloadEnvironment();
   const tmp = mkdtempSync(join(tmpdir(), "hartvm-bench-"));
   try {
     const ctx = {
@@ -135,7 +137,7 @@ async function main() {
       date: new Date().toISOString(),
       quick,
       jit,
-      host: { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, qemu: ctx.qemu ? qemuVersion(ctx.qemu) : null, load },
+      host: { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, qemu: ctx.qemu ? qemuVersion(ctx.qemu) : null, load, unsetEnv },
       workloads,
       snapshot,
       hostCost,

@@ -39,5 +39,6 @@ export function printTable(r, log = console.log) {
       ` = a bare Node process ${m.nodeBaselineMiB.toFixed(0)} MiB + hartvm's own ${m.ownMiB.toFixed(0)} MiB`);
   } else log("host: memory not measured (needs /proc)");
   log(`load average ${r.host.load.start.map((x) => x.toFixed(1)).join(" ")} at the start, ${r.host.load.end.map((x) => x.toFixed(1)).join(" ")} at the end`);
+  if (r.host.unsetEnv?.length > 0) log(`unset for the workloads: ${r.host.unsetEnv.join(", ")} (bench/environment.js)`);
   if (!r.host.qemu) log("QEMU not installed: no reference figures (apt-get install qemu-system-misc)");
 }

@@ -12,13 +12,16 @@ it("npm run bench -- --quick produces the table and the JSON", () => {
   const dir = mkdtempSync(join(tmpdir(), "hartvm-bench-"));
   try {
     const out = join(dir, "latest.json");
+    // A shell's NODE_EXTRA_CA_CERTS (Node reads it at every start) is not the workloads' to pay.
     const r = spawnSync(process.execPath, ["bench/run.js", "--quick", "--no-qemu", "--out", out], {
-      cwd: join(__dirname, ".."), encoding: "utf8", timeout: 600_000,
+      cwd: join(__dirname, ".."), encoding: "utf8", timeout: 600_000, env: { ...process.env, NODE_EXTRA_CA_CERTS: "/dev/null" },
     });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^unset for the workloads: NODE_EXTRA_CA_CERTS/m);
     expect(r.stdout).toMatch(/^workload\s+reps\s+hartvm s\s+min\s+max\s+CPU s/m);
     const json = JSON.parse(readFileSync(out, "utf8"));
     expect(json.quick).toBe(true);
+    expect(json.host.unsetEnv).toEqual(["NODE_EXTRA_CA_CERTS"]);
     const rows = json.workloads as Row[];
     const byName = (name: string): Row => {
       const w = rows.find((x) => x.name === name);
