@@ -32,7 +32,7 @@ export { VERSION } from "./version.js";
  */
 export async function createMachine(config: MachineConfig = {}): Promise<Machine> {
   const [wasm, resolved] = await Promise.all([coreWasmModule(config.core), resolveConfig(config)]);
-  return assembleMachine(wasm, coreBuildId(wasm), resolved, (vm) => vm.boot(resolved.images));
+  return assembleMachine(wasm, () => coreBuildId(wasm), resolved, (vm) => vm.boot(resolved.images));
 }
 
 /**
@@ -43,7 +43,7 @@ export async function createMachine(config: MachineConfig = {}): Promise<Machine
 export async function restoreMachine(snapshot: Uint8Array | Input, options: RestoreOptions = {}): Promise<Machine> {
   const [wasm, { machineFromState, parsedSnapshot }] = await Promise.all([coreWasmModule(options.core), import("./snapshot/restore.js")]);
   const bytes = snapshot instanceof Uint8Array ? snapshot : await readInput(snapshot, "snapshot", 2 ** 32);
-  return machineFromState(await parsedSnapshot(bytes, coreBuildId(wasm)), options, wasm);
+  return machineFromState(await parsedSnapshot(bytes, await coreBuildId(wasm)), options, wasm);
 }
 
 // Fleets: machines of one thread taking turns by weight, many guests per worker (docs/FLEET.md).

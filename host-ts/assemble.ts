@@ -6,7 +6,7 @@ import type { ResolvedConfig } from "./config.js";
 import { HartvmError } from "./errors.js";
 import { describeBytes } from "./limits.js";
 
-export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: string, resolved: ResolvedConfig, prepare: (vm: Vm) => void): Promise<Machine> {
+export async function assembleMachine(wasm: WebAssembly.Module, coreBuild: () => Promise<string>, resolved: ResolvedConfig, prepare: (vm: Vm) => void): Promise<Machine> {
   let machine: Machine | null = null;
   try {
     const vm = await Vm.create({

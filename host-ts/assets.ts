@@ -27,24 +27,34 @@ export function coreWasmModule(source?: Uint8Array | ArrayBuffer | URL | string 
   return coreModule;
 }
 
-/** SHA-256 of each core module's bytes: a snapshot only restores on the same core build. */
-const buildIds = new WeakMap<WebAssembly.Module, string>();
+/** Each core module's bytes, and their SHA-256 once asked for: a snapshot only restores on the same core build. */
+const coreBytes = new WeakMap<WebAssembly.Module, Uint8Array>();
+const buildIds = new WeakMap<WebAssembly.Module, Promise<string>>();
 
-/** The build id of a core module ("unknown" for a module compiled elsewhere). */
-export function coreBuildId(module: WebAssembly.Module): string {
-  return buildIds.get(module) ?? "unknown";
+/**
+ * The build id of a core module ("unknown" for a module compiled elsewhere), hashed when
+ * first asked for: a boot needs none, and in Node hashing loads node:crypto, a few ms of
+ * every CLI start.
+ */
+export function coreBuildId(module: WebAssembly.Module): Promise<string> {
+  let id = buildIds.get(module);
+  if (!id) {
+    const bytes = coreBytes.get(module);
+    id = bytes ? sha256(bytes) : Promise.resolve("unknown");
+    buildIds.set(module, id);
+  }
+  return id;
 }
 
 async function compile(source: Uint8Array | ArrayBuffer | URL | string): Promise<WebAssembly.Module> {
   const bytes = await readInput(source, "core.wasm", MAX_CORE_BYTES);
-  const digest = sha256(bytes); // beside the compile
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(bytes as BufferSource);
   } catch (e) {
     throw new HartvmError("invalid-image", `core.wasm is not a valid WebAssembly module: ${(e as Error).message}`);
   }
-  buildIds.set(module, await digest);
+  coreBytes.set(module, bytes);
   return module;
 }
 

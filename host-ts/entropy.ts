@@ -7,9 +7,20 @@ export interface Entropy {
   save(): string | null;
 }
 
+/**
+ * The platform's own way to the same CSPRNG, when it has a cheaper one than WebCrypto (the
+ * Node CLI: platform/node-random.ts); null: WebCrypto.
+ */
+let platformRandom: ((bytes: Uint8Array) => void) | null = null;
+
+export function usePlatformRandom(fill: ((bytes: Uint8Array) => void) | null): void {
+  platformRandom = fill;
+}
+
 /** getRandomValues refuses more than 65536 bytes at a time and views of shared memory. */
 export const hostEntropy: Entropy = {
   fill(bytes) {
+    if (platformRandom) return platformRandom(bytes);
     const chunk = new Uint8Array(Math.min(bytes.length, 65536));
     for (let at = 0; at < bytes.length; at += chunk.length) {
       const n = Math.min(chunk.length, bytes.length - at);

@@ -67,7 +67,8 @@ export class Machine {
   private readonly dtb: Uint8Array | null;
 
   /** @internal Use createMachine(). */
-  constructor(vm: Vm, private readonly config: ResolvedConfig, private readonly coreBuild: string) {
+  /** `coreBuild`: the core's build id, which only snapshots need (assets.ts coreBuildId). */
+  constructor(vm: Vm, private readonly config: ResolvedConfig, private readonly coreBuild: () => Promise<string>) {
     this.vm = vm;
     this.dtb = vm.dtb;
     this.console = new MachineConsole((bytes) => this.vm?.feedInput(bytes), () => {
@@ -146,9 +147,9 @@ export class Machine {
    * is read, then runs on.
    */
   async snapshot(): Promise<Uint8Array> {
-    const { writeSnapshot } = await snapshots();
+    const [{ writeSnapshot }, coreBuild] = await Promise.all([snapshots(), this.coreBuild()]);
     const resume = await this.holdStill("snapshot()");
-    return writeSnapshot(this.subject(), resume);
+    return writeSnapshot(this.subject(coreBuild), resume);
   }
 
   /**
@@ -161,11 +162,11 @@ export class Machine {
   async fork(count?: number, options: RestoreOptions = {}): Promise<Machine | Machine[]> {
     const n = count ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new HartvmError("invalid-config", `fork() takes a positive whole number of machines, got ${count}`);
-    const [{ freezeState }, { machineFromState }] = await Promise.all([snapshots(), restores()]);
+    const [{ freezeState }, { machineFromState }, coreBuild] = await Promise.all([snapshots(), restores(), this.coreBuild()]);
     const resume = await this.holdStill("fork()");
     let state;
     try {
-      state = await freezeState(this.subject());
+      state = await freezeState(this.subject(coreBuild));
     } finally {
       resume();
     }
@@ -179,10 +180,10 @@ export class Machine {
    * deterministic runs given the same inputs end with the same hash.
    */
   async stateHash(): Promise<string> {
-    const { stateHash } = await snapshots();
+    const [{ stateHash }, coreBuild] = await Promise.all([snapshots(), this.coreBuild()]);
     const resume = await this.holdStill("stateHash()");
     try {
-      return await stateHash(this.subject());
+      return await stateHash(this.subject(coreBuild));
     } finally {
       resume();
     }
@@ -197,7 +198,7 @@ export class Machine {
     return () => { if (wasRunning && this.state === "paused") void this.resume(); };
   }
 
-  private subject(): SnapshotSubject {
+  private subject(coreBuild: string): SnapshotSubject {
     const c = this.config;
     return {
       vm: this.vm!,
@@ -205,7 +206,7 @@ export class Machine {
       sources: c.sources,
       disks: c.disks,
       shares: c.shares,
-      coreBuild: this.coreBuild,
+      coreBuild,
     };
   }
 

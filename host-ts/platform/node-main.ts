@@ -7,6 +7,8 @@ import { createMachine, restoreMachine, VERSION, type Machine, type MachineConfi
 import { HartvmError, isUserError } from "../errors.js";
 import { yieldHelperThreadsToGuest } from "./node-threads.js";
 import { keepFreedHeapMemory } from "./node-heap.js";
+import { kernelRandom } from "./node-random.js";
+import { usePlatformRandom } from "../entropy.js";
 
 const CTRL_A = 0x01;
 
@@ -75,6 +77,7 @@ function saveWhenSeen(machine: Machine, save: NonNullable<CliOptions["saveAt"]>)
 
 async function run(o: CliOptions): Promise<number> {
   if (o.dumpDtb !== undefined && o.bios === "none") throw new HartvmError("invalid-config", "--dump-dtb needs a Linux boot (the bare-metal boot has no device tree)");
+  usePlatformRandom(kernelRandom());
   const machine = await openMachine(o);
   if (o.dumpDtb !== undefined) {
     await writeDeviceTree(o.dumpDtb, machine.deviceTree()!);

@@ -47,7 +47,7 @@ export function parsedSnapshot(bytes: Uint8Array, coreBuild: string): Promise<Sn
 
 export async function machineFromState(state: SnapshotState, opts: RestoreOptions, wasm?: WebAssembly.Module): Promise<Machine> {
   wasm ??= await coreWasmModule(opts.core);
-  if (coreBuildId(wasm) !== state.coreBuild) throw new HartvmError("invalid-snapshot", "snapshot: made by another core build than this machine's core");
+  if ((await coreBuildId(wasm)) !== state.coreBuild) throw new HartvmError("invalid-snapshot", "snapshot: made by another core build than this machine's core");
   await checkDefaultGuest(state);
   const scheduling = resolveScheduling(opts);
   const images = await bootImagesFrom(state.sources);
@@ -81,7 +81,7 @@ export async function machineFromState(state: SnapshotState, opts: RestoreOption
     deterministic: state.machine.deterministic,
     ...scheduling,
   };
-  return assembleMachine(wasm, state.coreBuild, resolved, (vm) => {
+  return assembleMachine(wasm, async () => state.coreBuild, resolved, (vm) => {
     vm.core.setPageSource(state.ram);
     try {
       vm.loadState(state.saved, images);
