@@ -37,7 +37,8 @@ export async function bareMetal(ctx, wasmModule, w, progress) {
   const qemuRounds = w.cold ? w.rounds : w.rounds * LENGTHEN;
   writeFileSync(file, patchedElf(original, qemuRounds, w.name));
   const trivial = w.cold ? BARE.find((b) => b.name === "int-loop") : w;
-  writeFileSync(base, patchedElf(readFileSync(join(ctx.root, trivial.elf)), 1, trivial.name));
+  const trivialElf = trivial === w ? original : readFileSync(join(ctx.root, trivial.elf));
+  writeFileSync(base, patchedElf(trivialElf, 1, trivial.name));
   const scale = rounds / qemuRounds;
   const spike = (f) => measure(ctx.qemu, ["-M", "spike", "-bios", "none", "-nographic", "-kernel", f]);
   const starts = [];

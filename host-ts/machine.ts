@@ -66,8 +66,7 @@ export class Machine {
   private finalStats: MachineStats | null = null;
   private readonly dtb: Uint8Array | null;
 
-  /** @internal Use createMachine(). */
-  /** `coreBuild`: the core's build id, which only snapshots need (assets.ts coreBuildId). */
+  /** @internal Use createMachine(). `coreBuild`: the core's build id, which only snapshots need (assets.ts coreBuildId). */
   constructor(vm: Vm, private readonly config: ResolvedConfig, private readonly coreBuild: () => Promise<string>) {
     this.vm = vm;
     this.dtb = vm.dtb;
