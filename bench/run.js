@@ -17,6 +17,7 @@ import { bootToUserspace, defaultGuestPrompt, computeSuite } from "./linux.js";
 import { BARE, bareMetal } from "./baremetal.js";
 import { wasmCompile, jitToPrompt, memory, memoryAtPrompt } from "./hostcost.js";
 import { printTable } from "./table.js";
+import { checkTargets, printTargets } from "./targets.js";
 import { clearWorkloadEnvironment } from "./environment.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -142,9 +143,11 @@ async function main() {
       snapshot,
       hostCost,
     };
+    result.targets = checkTargets(result);
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
     printTable(result);
+    printTargets(result.targets);
     if (snapshot) console.log(`\n${snapshot.table.join("\n")}`);
     console.log(`\nJSON: ${outFile}`);
   } finally {
