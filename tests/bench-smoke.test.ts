@@ -147,3 +147,25 @@ it("bench/interp-cost.js counts the host instructions of an interpreted instruct
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it("bench/jit-policy.js replays the default guest's landings under each threshold", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hartvm-policy-"));
+  try {
+    const out = join(dir, "policy.json");
+    const r = spawnSync(process.execPath, ["bench/jit-policy.js", "--thresholds", "10000,1000", "--region-us", "700,150", "--json", out], { cwd: join(__dirname, ".."), encoding: "utf8", timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^threshold\s+decay\s+regions\s+interpreted\s+ms @700us\s+ms @150us$/m);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    const [high, low] = json.results as { threshold: number; regions: number; interpreted: number; compiled: number; estimates: { ms: number }[] }[];
+    expect(json.instructions).toBeGreaterThan(10_000_000); // the default guest to its prompt
+    for (const p of [high, low]) expect(p.interpreted + p.compiled).toBe(json.instructions);
+    // A lower threshold compiles more entries and leaves fewer instructions interpreted.
+    expect(high.regions).toBeGreaterThan(0);
+    expect(low.regions).toBeGreaterThan(high.regions);
+    expect(low.interpreted).toBeLessThan(high.interpreted);
+    // A cheaper region makes every policy's estimate smaller.
+    for (const p of [high, low]) expect(p.estimates[1].ms).toBeLessThan(p.estimates[0].ms);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
