@@ -72,7 +72,7 @@ export function printTargets(targets, log = console.log) {
       log(`  ${t.name.padEnd(width)}  ${"-".padStart(8)}  ${limit.padEnd(10)}  not measured in this run`);
       continue;
     }
-    const by = t.unit === "x" ? `${((Math.abs(t.value - t.limit) / t.limit) * 100).toFixed(0)}%` : shown(Math.abs(t.value - t.limit), t.unit);
+    const by = t.unit === "x" ? `${((Math.abs(t.value - t.limit) / t.limit) * 100).toFixed(1)}%` : shown(Math.abs(t.value - t.limit), t.unit);
     const verdict = t.met ? "met" : `MISSED by ${by}`;
     const pairs = t.pairs ? `  (pairs ${shown(t.pairs.min, t.unit)}-${shown(t.pairs.max, t.unit)})` : "";
     log(`  ${t.name.padEnd(width)}  ${shown(t.value, t.unit).padStart(8)}  ${limit.padEnd(10)}  ${verdict}${pairs}`);
