@@ -13,18 +13,12 @@
 //   options: --bios FILE  --jit on|off|N  --json FILE  (--mark REGEX: a phase ends at the
 //            first console line matching it, in order; without one, at the prompt or exit)
 import { writeFileSync } from "node:fs";
-import { guestCommandLine, profiledMachine, refuse } from "./profile-guest.js";
+import { guestCommandLine, phaseMarks, profiledMachine } from "./profile-guest.js";
 
 const USAGE = "usage: node bench/core-events.js [--kernel F] [--initrd F] [--append S] [--bios F] [--mark REGEX]... [--jit on|off|N] [--json F]";
 const command = guestCommandLine("core-events", USAGE, { mark: { type: "string", multiple: true, default: [] } });
-const { opts, defaultGuest } = command;
-let marks;
-try {
-  marks = opts.mark.map((m) => ({ name: m, re: new RegExp(m) }));
-} catch (e) {
-  refuse("core-events", `--mark: ${e.message}`);
-}
-if (marks.length === 0 && defaultGuest) marks.push({ name: "prompt", re: /root@hartvm:/ });
+const { opts } = command;
+const marks = phaseMarks("core-events", command);
 
 const vm = await profiledMachine(command);
 const started = performance.now();

@@ -21,7 +21,7 @@
 //            --delay N (instructions from queueing to installed code, default 50000)  --json FILE
 import { writeFileSync } from "node:fs";
 import { setInterpretedPcHook } from "../dist/internal.js";
-import { guestCommandLine, profiledMachine, refuse } from "./profile-guest.js";
+import { guestCommandLine, phaseMarks, profiledMachine, refuse } from "./profile-guest.js";
 
 const USAGE = "usage: node bench/jit-policy.js [--kernel F] [--initrd F] [--append S] [--bios F] [--mark REGEX]... [--thresholds N,...] [--decay L,...] [--region-us N,...] [--interp-ns N] [--compiled-ns N] [--delay N] [--json F]";
 const command = guestCommandLine("jit-policy", USAGE, {
@@ -33,7 +33,7 @@ const command = guestCommandLine("jit-policy", USAGE, {
   "compiled-ns": { type: "string", default: "1.5" },
   delay: { type: "string", default: "50000" },
 });
-const { opts, defaultGuest } = command;
+const { opts } = command;
 if (opts.jit !== "on") refuse("jit-policy", "--jit: the record is made with the tier off; policies are given with --thresholds and --decay");
 const numbers = (name, text, ok) => {
   const xs = text.split(",").map((x) => (x === "none" ? null : Number(x)));
@@ -46,13 +46,7 @@ const regionUs = numbers("region-us", opts["region-us"], (x) => x >= 0);
 const [interpNs] = numbers("interp-ns", opts["interp-ns"], (x) => x > 0);
 const [compiledNs] = numbers("compiled-ns", opts["compiled-ns"], (x) => x > 0);
 const [delay] = numbers("delay", opts.delay, (x) => Number.isInteger(x) && x >= 0);
-let marks;
-try {
-  marks = opts.mark.map((m) => ({ name: m, re: new RegExp(m) }));
-} catch (e) {
-  refuse("jit-policy", `--mark: ${e.message}`);
-}
-if (marks.length === 0 && defaultGuest) marks.push({ name: "prompt", re: /root@hartvm:/ });
+const marks = phaseMarks("jit-policy", command);
 
 // The record: landing i at entry ids[i] began a straight run of runs[i] instructions.
 const entries = new Map(); // pc -> entry id

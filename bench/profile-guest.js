@@ -51,3 +51,18 @@ export function profiledMachine({ opts, defaultGuest, jit }) {
     ...(opts.bios ? { bios: opts.bios } : {}),
   });
 }
+
+/**
+ * The phases a tool's --mark options name (each ends at the first console line matching
+ * its pattern, in order); without one, the default guest's single phase ends at its prompt.
+ */
+export function phaseMarks(tool, { opts, defaultGuest }) {
+  let marks;
+  try {
+    marks = opts.mark.map((m) => ({ name: m, re: new RegExp(m) }));
+  } catch (e) {
+    refuse(tool, `--mark: ${e.message}`);
+  }
+  if (marks.length === 0 && defaultGuest) marks.push({ name: "prompt", re: /root@hartvm:/ });
+  return marks;
+}
