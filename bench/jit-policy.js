@@ -98,7 +98,8 @@ if (marks.length === 0) {
 }
 if (vm.status !== "stopped") await vm.stop();
 setInterpretedPcHook(null);
-if (current >= 0) record(current, run);
+// What ran after the last mark, before the machine stopped, is left out.
+const replayed = phases[phases.length - 1].end;
 
 /** Replays the record: per phase, instructions interpreted and compiled, regions queued. */
 function replay(threshold, decay) {
@@ -110,8 +111,7 @@ function replay(threshold, decay) {
   let at = 0;
   const out = phases.map((p) => ({ name: p.name, interpreted: 0, compiled: 0, regions: 0 }));
   let phase = 0;
-  const end = phases[phases.length - 1].end; // what ran after the last mark, before the machine stopped, is left out
-  for (let i = 0; i < end; i++) {
+  for (let i = 0; i < replayed; i++) {
     while (phase < phases.length - 1 && i >= phases[phase].end) phase++;
     while (head < queue.length && queue[head][0] <= at) state[queue[head++][1]] = 2;
     const id = ids[i], length = runs[i];
@@ -155,7 +155,7 @@ for (const threshold of thresholds) {
 
 const M = (n) => `${(n / 1e6).toFixed(1)} M`;
 const total = results[0].interpreted + results[0].compiled;
-console.log(`${M(total)} instructions, ${phases[phases.length - 1].end} landings at ${entries.size} entries; estimates at ${interpNs} ns an interpreted and ${compiledNs} ns a compiled instruction`);
+console.log(`${M(total)} instructions, ${replayed} landings at ${entries.size} entries; estimates at ${interpNs} ns an interpreted and ${compiledNs} ns a compiled instruction`);
 console.log(["threshold", "decay", "regions", "interpreted", ...regionUs.map((us) => `ms @${us}us`), ...(phases.length > 1 ? ["interpreted by phase"] : [])].join("  "));
 for (const r of results) {
   console.log([
@@ -164,5 +164,5 @@ for (const r of results) {
     ...(phases.length > 1 ? [r.byPhase.map((p) => `→ ${p.name} ${M(p.interpreted)}`).join(", ")] : []),
   ].join("  "));
 }
-if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: total, landings, entries: entries.size, interpNs, compiledNs, delay, phases: phases.map((p) => p.name), results }, null, 1));
+if (opts.json) writeFileSync(opts.json, JSON.stringify({ instructions: total, landings: replayed, entries: entries.size, interpNs, compiledNs, delay, phases: phases.map((p) => p.name), results }, null, 1));
 process.exit(0);
